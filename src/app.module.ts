@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventsModule, EventsSchema1732500000000 } from './events';
+import { MODULES, ModuleName } from './modules';
+import { DatabaseModule, DatabaseTarget } from './platform/database/database.module';
+import { HealthModule } from './platform/health/health.module';
+import { PlatformModule } from './platform/platform.module';
+
+export interface AppOptions {
+  /** The modules this process runs; every one in the monolith. */
+  modules: readonly ModuleName[];
+  database: DatabaseTarget;
+}
+
+/** The composition root: the chosen modules, the event bus between them, and the platform under them. */
+@Module({})
+export class AppModule {
+  static register({ modules, database }: AppOptions): DynamicModule {
+    const chosen = modules.map((name) => MODULES[name]);
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule,
+        DatabaseModule.forRoot(database, [EventsSchema1732500000000, ...chosen.flatMap((module) => module.migrations)]),
+        EventsModule,
+        HealthModule,
+        ...chosen.map((module) => module.module),
+      ],
+    };
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CloudEvent, CloudEventV1 } from 'cloudevents';
+import { ClsService } from 'nestjs-cls';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../../platform/errors';
+import { catalogName } from '../catalog';
+import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
+import { EventsConfig, eventsConfig } from '../events.config';
+import { Inbox } from '../inbox/inbox';
+import { TRACEPARENT_KEY } from '../trace-scope';
+import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
+import { DeliveryContext } from './delivery-context';
+import { backoffMs } from './delivery-policy';
+import { durationMs } from './duration';
+import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
+
+export type Outcome = 'handled' | 'duplicate';
+
+/**
+ * Delivers an event to the subscriptions of this process, each under its own delivery policy:
+ * one transaction per attempt (inbox record + the handler's effects + the events it publishes),
+ * retries with backoff, and dead-lettering when the event is poison or retries run out.
+ */
+@Injectable()
+export class EventRouter implements OnApplicationBootstrap {
+  private readonly logger = new Logger(EventRouter.name);
+  private deadLetters?: DeadLetterSink;
+
+  constructor(
+    private readonly registry: SubscriptionRegistry,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly inbox: Inbox,
+    private readonly cls: ClsService,
+    private readonly moduleRef: ModuleRef,
+    @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // The sink lives in the deadletter module, which may run in another process (then it is undefined here).
+    try {
+      this.deadLetters = this.moduleRef.get<DeadLetterSink>(DEAD_LETTER_SINK, { strict: false });
+    } catch {
+      this.deadLetters = undefined;
+    }
+  }
+
+  /** The local subscriptions an event is for (empty when none here wants it). */
+  subscriptionsFor(event: CloudEvent<unknown>): readonly LocalSubscription[] {
+    const name = catalogName(event.type, this.config.EVENT_TYPE_PREFIX);
+    return name ? this.registry.forType(name) : [];
+  }
+
+  /** Resolves once every subscription has settled: handled, duplicate, or dead-lettered. Rejects only when a dead letter could not be stored. */
+  async route(event: CloudEvent<unknown>): Promise<void> {
+    await Promise.all(this.subscriptionsFor(event).map((subscription) => this.deliver(subscription, event)));
+  }
+
+  async deliver(subscription: LocalSubscription, event: CloudEvent<unknown>): Promise<void> {
+    const { retry } = subscription.delivery;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deliverOnce(subscription, event, attempt);
+        return;
+      } catch (error) {
+        const poison = error instanceof AppError && error.kind === 'invalid';
+        if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error);
+        this.logger.warn(`${subscription.name} failed on ${event.type} ${event.id} (attempt ${attempt}/${retry + 1}): ${describe(error)}`);
+        await sleep(backoffMs(subscription.delivery, attempt));
+      }
+    }
+  }
+
+  /** One attempt, for callers that own the retrying themselves (an HTTP sender such as Knative, a replay). */
+  async deliverOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt = 1): Promise<Outcome> {
+    const data = this.validate(subscription, event);
+    const context = new DeliveryContext([event, attempt, subscription.name]);
+    const run = this.cls.run(async () => {
+      this.cls.set(TRACEPARENT_KEY, event.traceparent);
+      return this.txHost.withTransaction(async (): Promise<Outcome> => {
+        if (!(await this.inbox.record(subscription.name, event, attempt))) return 'duplicate';
+        await subscription.invoke(data, context);
+        return 'handled';
+      });
+    });
+    return withTimeout(run, durationMs(subscription.delivery.timeout), subscription.name);
+  }
+
+  /** Redelivers a stored event to one named subscription, once (dead-letter replay). */
+  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome> {
+    const subscription = this.registry.named(subscriptionName);
+    if (!subscription) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
+    return this.deliverOnce(subscription, event as CloudEvent<unknown>);
+  }
+
+  /** The event's data as the subscription's contract reads it; a MalformedEventError (poison) when it breaks the schema. */
+  validate(subscription: LocalSubscription, event: CloudEvent<unknown>): unknown {
+    const parsed = subscription.contract.schema.safeParse(event.data);
+    if (parsed.success) return parsed.data;
+    const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'data'}: ${issue.message}`).join('; ');
+    throw new MalformedEventError(`event ${event.id}: data of ${event.type} breaks its schema: ${reasons}`);
+  }
+
+  private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown): Promise<void> {
+    const errorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
+    this.logger.error(`${subscription.name} gave up on ${event.type} ${event.id} after ${attempts} attempt(s): ${describe(error)}`);
+    if (!subscription.delivery.deadLetter) return;
+    if (!this.deadLetters) throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
+    await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode, errorMessage: describe(error) });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryTimeoutError(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

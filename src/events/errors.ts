@@ -1,0 +1,25 @@
+import { AppError } from '../platform/errors';
+
+/** The event is not a valid CloudEvent or its data breaks its schema: retrying cannot help. */
+export class MalformedEventError extends AppError {
+  readonly code = 'EVENT_MALFORMED';
+  readonly kind = 'invalid' as const;
+}
+
+/** No subscription in this process accepts the event's type. */
+export class UnknownEventTypeError extends AppError {
+  readonly code = 'EVENT_TYPE_UNKNOWN';
+  readonly kind = 'invalid' as const;
+}
+
+/** A handler did not finish within its subscription's delivery timeout. */
+export class DeliveryTimeoutError extends AppError {
+  readonly code = 'EVENT_DELIVERY_TIMEOUT';
+  readonly kind = 'unavailable' as const;
+}
+
+/** A replay names a subscription this process does not serve. */
+export class SubscriptionNotHereError extends AppError {
+  readonly code = 'SUBSCRIPTION_NOT_HERE';
+  readonly kind = 'conflict' as const;
+}

@@ -1,0 +1,19 @@
+import { ConfigType } from '@nestjs/config';
+import { z } from 'zod';
+import { booleanFlag, defineConfig, isoDuration } from '../platform/config/define-config';
+import { DEFAULT_EVENT_TYPE_PREFIX } from './catalog';
+
+export const eventsConfig = defineConfig(
+  'events',
+  z.object({
+    EVENT_TRANSPORT: z.enum(['inprocess', 'kafka', 'http']).default('inprocess').describe('How events travel between modules: in this process, over Kafka, or over HTTP to K_SINK (Knative).'),
+    EVENT_TYPE_PREFIX: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'must be a reverse-DNS name such as com.toolsku').default(DEFAULT_EVENT_TYPE_PREFIX).describe('Prefix of every CloudEvent type.'),
+    EVENTS_OUTBOX_DISPATCH: booleanFlag.default(true).describe('Whether this process dispatches the outbox (false: an intake-only replica).'),
+    EVENTS_OUTBOX_POLL_INTERVAL: isoDuration.default('PT1S').describe('How often the outbox is polled for events committed by other processes or left by a crash.'),
+    EVENTS_OUTBOX_LEASE: isoDuration.default('PT30S').describe('How long a claimed outbox event stays with its dispatcher before another may take it over (renewed while in flight).'),
+    EVENTS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64).describe('Events delivered at once by this process.'),
+    K_CE_OVERRIDES: z.string().optional().describe('Set by Knative: JSON {"extensions":{...}} added to every event this process emits.'),
+  }),
+);
+
+export type EventsConfig = ConfigType<typeof eventsConfig>;

@@ -1,0 +1,16 @@
+export { EventType, qualifiedType } from './catalog';
+export type { EventTypeName } from './catalog';
+export { defineEvent } from './contract';
+export type { EventContract, EventData } from './contract';
+export { Currency, MoneyAmount, toDecimal, toMinorUnits } from './money';
+export { Subscribe } from './subscription';
+export type { Subscription } from './subscription';
+export { DeliveryContext } from './delivery/delivery-context';
+export { DEAD_LETTER_SINK } from './delivery/dead-letter-sink';
+export type { DeadLetter, DeadLetterSink } from './delivery/dead-letter-sink';
+export { EventRouter } from './delivery/event-router';
+export { Outbox } from './outbox/outbox';
+export { EventLog } from './event-log';
+export type { LoggedEvent } from './event-log';
+export { EventsModule } from './events.module';
+export { EventsSchema1732500000000 } from './migrations/1732500000000-events-schema';

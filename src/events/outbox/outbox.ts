@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CloudEvent } from 'cloudevents';
+import { ClsService } from 'nestjs-cls';
+import { randomUUID } from 'node:crypto';
+import { qualifiedType } from '../catalog';
+import { EventContract, EventData } from '../contract';
+import { EventsConfig, eventsConfig } from '../events.config';
+import { TRACEPARENT_KEY } from '../trace-scope';
+import { childTraceparent } from '../trace-context';
+
+/**
+ * Publishing an event = writing it to `events.outbox` in the caller's transaction, so the state change and
+ * the events it causes commit together or not at all. The dispatcher delivers them after the commit.
+ */
+@Injectable()
+export class Outbox {
+  private readonly extensions: Record<string, string>;
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+    @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
+  ) {
+    this.extensions = ceOverrides(config.K_CE_OVERRIDES);
+  }
+
+  async publish<C extends EventContract>(contract: C, data: EventData<C>, subject: string): Promise<CloudEvent<EventData<C>>> {
+    const tx = this.txHost.tx;
+    if (!tx.queryRunner?.isTransactionActive) throw new Error(`publishing ${contract.name} outside a transaction: the outbox row must commit with the state change`);
+    const event = new CloudEvent<EventData<C>>({
+      ...this.extensions,
+      id: randomUUID(),
+      source: contract.source,
+      type: qualifiedType(contract.name, this.config.EVENT_TYPE_PREFIX),
+      subject,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: contract.schema.parse(data) as EventData<C>,
+      traceparent: childTraceparent(this.cls.get(TRACEPARENT_KEY)),
+    });
+    await tx.query('INSERT INTO events.outbox (event_id, type, subject, event) VALUES ($1, $2, $3, $4)', [
+      event.id,
+      event.type,
+      subject,
+      event.toJSON(),
+    ]);
+    // Tells the dispatcher, after this transaction commits, that there is something to send.
+    tx.queryRunner.data[PUBLISHED_EVENTS] = true;
+    return event;
+  }
+}
+
+/** Key in a TypeORM query runner's `data` marking a transaction that wrote to the outbox. */
+export const PUBLISHED_EVENTS = 'publishedEvents';
+
+function ceOverrides(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as { extensions?: Record<string, string> };
+  return parsed.extensions ?? {};
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * W3C Trace Context, carried on every event as the CloudEvents distributed-tracing extension
+ * (`traceparent`). A chain keeps its trace id; every hop gets a span id of its own.
+ */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export function isTraceparent(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = TRACEPARENT.exec(value);
+  return !!match && !/^0+$/.test(match[1]) && !/^0+$/.test(match[2]);
+}
+
+export function newTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/** A new span in the same trace, or a new trace when the parent is absent or invalid. */
+export function childTraceparent(parent: unknown): string {
+  if (!isTraceparent(parent)) return newTraceparent();
+  const [, traceId, , flags] = TRACEPARENT.exec(parent)!;
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+}
+
+export function traceId(traceparent: string): string {
+  return traceparent.split('-')[1];
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CloudEvent, CloudEventV1 } from 'cloudevents';
+import { DataSource } from 'typeorm';
+import { DeadLetter, DeadLetterSink, EventRouter } from '../../../events';
+import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from './dead-letter.errors';
+
+export interface DeadLetterView {
+  id: string;
+  subscription: string;
+  eventId: string;
+  eventType: string;
+  subject: string | null;
+  attempts: number;
+  errorCode: string;
+  errorMessage: string;
+  status: 'dead' | 'replayed';
+  createdAt: string;
+  replayedAt: string | null;
+  event: CloudEventV1<unknown>;
+}
+
+interface Row {
+  id: string;
+  subscription: string;
+  event_id: string;
+  event_type: string;
+  subject: string | null;
+  attempts: number;
+  error_code: string;
+  error_message: string;
+  status: 'dead' | 'replayed';
+  created_at: Date;
+  replayed_at: Date | null;
+  event: CloudEventV1<unknown>;
+}
+
+/** The dead-letter sink: keeps every event a subscription gave up on, lists them, and replays one on request. */
+@Injectable()
+export class DeadLetterOffice implements DeadLetterSink {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly router: EventRouter,
+  ) {}
+
+  async accept(letter: DeadLetter): Promise<void> {
+    const { event } = letter;
+    await this.db.query(
+      `INSERT INTO deadletter.events (subscription, event_id, event_source, event_type, subject, event, attempts, error_code, error_message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [letter.subscription, event.id, event.source, event.type, event.subject ?? null, event, letter.attempts, letter.errorCode, letter.errorMessage],
+    );
+  }
+
+  async list(status?: 'dead' | 'replayed'): Promise<DeadLetterView[]> {
+    const rows: Row[] = await this.db.query(
+      'SELECT * FROM deadletter.events WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT 500',
+      [status ?? null],
+    );
+    return rows.map(view);
+  }
+
+  /** Delivers the event again to the subscription that gave up on it, and only to that one. */
+  async replay(id: string): Promise<DeadLetterView> {
+    const [row] = (await this.db.query('SELECT * FROM deadletter.events WHERE id = $1', [id])) as Row[];
+    if (!row) throw new DeadLetterNotFoundError(`dead letter ${id} not found`);
+    if (row.status === 'replayed') throw new DeadLetterAlreadyReplayedError(`dead letter ${id} was replayed at ${row.replayed_at?.toISOString()}`);
+    await this.router.replay(row.subscription, new CloudEvent(row.event, false));
+    const [[replayed]] = (await this.db.query(
+      `UPDATE deadletter.events SET status = 'replayed', replayed_at = now() WHERE id = $1 RETURNING *`,
+      [id],
+    )) as [Row[], number];
+    return view(replayed);
+  }
+}
+
+function view(row: Row): DeadLetterView {
+  return {
+    id: row.id,
+    subscription: row.subscription,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    subject: row.subject,
+    attempts: row.attempts,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    replayedAt: row.replayed_at?.toISOString() ?? null,
+    event: row.event,
+  };
+}

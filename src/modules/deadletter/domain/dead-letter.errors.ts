@@ -1,0 +1,11 @@
+import { AppError } from '../../../platform/errors';
+
+export class DeadLetterNotFoundError extends AppError {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+  readonly kind = 'not_found' as const;
+}
+
+export class DeadLetterAlreadyReplayedError extends AppError {
+  readonly code = 'DEAD_LETTER_ALREADY_REPLAYED';
+  readonly kind = 'conflict' as const;
+}

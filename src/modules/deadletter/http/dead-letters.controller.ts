@@ -1,0 +1,24 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { AdminGuard } from '../../../platform/http/admin.guard';
+import { ZodPipe } from '../../../platform/http/zod-body.pipe';
+import { DeadLetterOffice, DeadLetterView } from '../domain/dead-letter-office';
+
+const ListQuery = z.object({ status: z.enum(['dead', 'replayed']).optional() }).strict();
+
+/** Dead letters hold customer data and replay changes state: both are admin-only. */
+@Controller('dead-letters')
+@UseGuards(AdminGuard)
+export class DeadLettersController {
+  constructor(private readonly office: DeadLetterOffice) {}
+
+  @Get()
+  list(@Query(new ZodPipe(ListQuery)) query: z.output<typeof ListQuery>): Promise<DeadLetterView[]> {
+    return this.office.list(query.status);
+  }
+
+  @Post(':id/replay')
+  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeadLetterView> {
+    return this.office.replay(id);
+  }
+}

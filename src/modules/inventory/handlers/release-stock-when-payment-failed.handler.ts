@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { EventData, Subscribe } from '../../../events';
+import { PaymentResult } from '../../payment';
+import { Stockroom } from '../domain/stockroom';
+
+/** Compensation: a failed payment gives the order's reservation back to stock. */
+@Controller()
+export class ReleaseStockWhenPaymentFailedHandler {
+  constructor(private readonly stockroom: Stockroom) {}
+
+  @Subscribe(PaymentResult, { subscriber: 'inventory' })
+  async handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
+    if (result.status === 'failed') await this.stockroom.releaseStock(result.orderId);
+  }
+}

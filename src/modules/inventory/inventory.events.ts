@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+
+const StockLine = z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) });
+
+/** `inventory.insufficient`: not every item could be reserved, so none was. */
+export const InventoryInsufficient = defineEvent(
+  EventType.InventoryInsufficient,
+  'inventory',
+  z.object({
+    orderId: z.string().min(1),
+    userId: z.string().min(1),
+    reason: z.string(),
+    missing: z.array(z.object({ sku: z.string().min(1), requested: z.number().int().min(1), available: z.number().int().min(0) })).min(1),
+  }),
+);
+
+/** `payment.request`: every item is reserved; take this amount, priced from the inventory catalog. */
+export const PaymentRequest = defineEvent(
+  EventType.PaymentRequest,
+  'inventory',
+  z.object({
+    orderId: z.string().min(1),
+    userId: z.string().min(1),
+    amount: MoneyAmount,
+    currency: Currency,
+    method: z.string().min(1).max(64),
+  }),
+);
+
+/** `inventory.released`: a reservation was given back to stock (its payment failed). */
+export const InventoryReleased = defineEvent(
+  EventType.InventoryReleased,
+  'inventory',
+  z.object({ orderId: z.string().min(1), items: z.array(StockLine).min(1) }),
+);

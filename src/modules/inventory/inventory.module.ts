@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Catalog } from './domain/catalog';
+import { StockItem } from './domain/stock-item.entity';
+import { Stockroom } from './domain/stockroom';
+import { ReleaseStockWhenPaymentFailedHandler } from './handlers/release-stock-when-payment-failed.handler';
+import { ReserveStockWhenOrderCreatedHandler } from './handlers/reserve-stock-when-order-created.handler';
+import { InventoryController } from './http/inventory.controller';
+import { inventoryConfig } from './inventory.config';
+
+@Module({
+  imports: [ConfigModule.forFeature(inventoryConfig), TypeOrmModule.forFeature([StockItem])],
+  controllers: [InventoryController, ReserveStockWhenOrderCreatedHandler, ReleaseStockWhenPaymentFailedHandler],
+  providers: [Stockroom, Catalog],
+})
+export class InventoryModule {}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Channel, CHANNELS } from './domain/channels/channel';
+import { LogChannel } from './domain/channels/log.channel';
+import { WebhookChannel } from './domain/channels/webhook.channel';
+import { Notifier } from './domain/notifier';
+import { NotifyWhenPaymentResultHandler } from './handlers/notify-when-payment-result.handler';
+import { NotifyWhenStockInsufficientHandler } from './handlers/notify-when-stock-insufficient.handler';
+import { NotificationsController } from './http/notifications.controller';
+import { NotificationConfig, notificationConfig } from './notification.config';
+
+@Module({
+  imports: [ConfigModule.forFeature(notificationConfig)],
+  controllers: [NotificationsController, NotifyWhenPaymentResultHandler, NotifyWhenStockInsufficientHandler],
+  providers: [
+    Notifier,
+    {
+      provide: CHANNELS,
+      inject: [notificationConfig.KEY],
+      useFactory: (config: NotificationConfig): Channel[] =>
+        config.NOTIFICATION_WEBHOOK_URL ? [new LogChannel(), new WebhookChannel(config.NOTIFICATION_WEBHOOK_URL)] : [new LogChannel()],
+    },
+  ],
+})
+export class NotificationModule {}

@@ -1,0 +1,6 @@
+import { AppError } from '../../../platform/errors';
+
+export class OrderNotFoundError extends AppError {
+  readonly code = 'ORDER_NOT_FOUND';
+  readonly kind = 'not_found' as const;
+}

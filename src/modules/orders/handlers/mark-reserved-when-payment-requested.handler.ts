@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { EventData, Subscribe, toMinorUnits } from '../../../events';
+import { PaymentRequest } from '../../inventory';
+import { OrderBook } from '../domain/order-book';
+
+@Controller()
+export class MarkReservedWhenPaymentRequestedHandler {
+  constructor(private readonly orders: OrderBook) {}
+
+  @Subscribe(PaymentRequest, { subscriber: 'orders' })
+  handle(@Payload() request: EventData<typeof PaymentRequest>): Promise<void> {
+    return this.orders.advance(request.orderId, 'reserved', toMinorUnits(request.amount));
+  }
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** `POST /orders` body. Strict: an unknown field is an error, not silently dropped. */
+export const PlaceOrderRequest = z
+  .object({
+    userId: z.string().min(1).max(128),
+    items: z
+      .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000) }).strict())
+      .min(1)
+      .max(100),
+    paymentMethod: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+export type PlaceOrderRequest = z.output<typeof PlaceOrderRequest>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+
+/**
+ * `order.created`: a customer placed an order. Items carry name and price when the sender knows them
+ * (the reference Order shape does); inventory prices the order from its own catalog either way.
+ */
+export const OrderCreated = defineEvent(
+  EventType.OrderCreated,
+  'orders',
+  z.object({
+    orderId: z.string().min(1).max(64),
+    userId: z.string().min(1).max(128),
+    items: z
+      .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000), name: z.string().max(200).optional(), price: MoneyAmount.optional() }))
+      .min(1)
+      .max(100),
+    total: MoneyAmount.optional(),
+    currency: Currency.default('USD'),
+    status: z.string().max(32).optional(),
+    createdAt: z.iso.datetime({ offset: true }).optional(),
+    paymentMethod: z.string().min(1).max(64).default('card'),
+  }),
+);

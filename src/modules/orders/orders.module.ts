@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Order } from './domain/order.entity';
+import { OrderBook } from './domain/order-book';
+import { MarkReservedWhenPaymentRequestedHandler } from './handlers/mark-reserved-when-payment-requested.handler';
+import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when-order-created.handler';
+import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock-insufficient.handler';
+import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-result.handler';
+import { OrdersController } from './http/orders.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Order])],
+  controllers: [
+    OrdersController,
+    RecordOrderWhenOrderCreatedHandler,
+    MarkReservedWhenPaymentRequestedHandler,
+    RejectWhenStockInsufficientHandler,
+    SettleWhenPaymentResultHandler,
+  ],
+  providers: [OrderBook],
+})
+export class OrdersModule {}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { toMinorUnits } from '../../../events';
+import { PaymentConfig, paymentConfig } from '../payment.config';
+import { GatewayUnavailableError } from './gateway-unavailable.error';
+import { ChargeOutcome, ChargeRequest, PaymentGateway } from './payment-gateway';
+
+/**
+ * A deterministic stand-in for a card processor. Like a processor's test cards, the payment method picks the outcome:
+ *
+ * | method          | outcome                                                           |
+ * | --------------- | ----------------------------------------------------------------- |
+ * | `test_decline`  | declined: "card declined"                                         |
+ * | `test_flaky`    | unavailable twice for the same order (a transient error), then succeeds |
+ * | anything else   | succeeds, unless the amount is above PAYMENT_MAX_AMOUNT (declined) |
+ */
+@Injectable()
+export class SimulatedGateway implements PaymentGateway {
+  static readonly FLAKY_FAILURES = 2;
+  private readonly flakyAttempts = new Map<string, number>();
+  private readonly maxAmountMinor: number;
+
+  constructor(@Inject(paymentConfig.KEY) config: PaymentConfig) {
+    this.maxAmountMinor = toMinorUnits(config.PAYMENT_MAX_AMOUNT);
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    if (request.method === 'test_decline') return { status: 'declined', reason: 'card declined' };
+    if (request.method === 'test_flaky' && this.failsThisTime(request.idempotencyKey)) {
+      throw new GatewayUnavailableError('simulated gateway: temporarily unavailable (test_flaky)');
+    }
+    if (request.amountMinor > this.maxAmountMinor) return { status: 'declined', reason: 'amount exceeds the limit' };
+    return { status: 'succeeded' };
+  }
+
+  private failsThisTime(key: string): boolean {
+    const attempts = (this.flakyAttempts.get(key) ?? 0) + 1;
+    if (attempts > SimulatedGateway.FLAKY_FAILURES) {
+      this.flakyAttempts.delete(key);
+      return false;
+    }
+    this.flakyAttempts.set(key, attempts);
+    return true;
+  }
+}

@@ -1,0 +1,14 @@
+import { ConfigType } from '@nestjs/config';
+import { z } from 'zod';
+import { defineConfig } from '../config/define-config';
+
+export const databaseConfig = defineConfig(
+  'database',
+  z.object({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('Postgres connection URL. Unset: an embedded Postgres (PGlite) in EMBEDDED_POSTGRES_DIR.'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20).describe('Connections this process keeps open to Postgres.'),
+    EMBEDDED_POSTGRES_DIR: z.string().default('.data/pglite').describe('Where the embedded Postgres keeps its files when DATABASE_URL is unset.'),
+  }),
+);
+
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;

@@ -1,0 +1,62 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsModule } from 'nestjs-cls';
+import type { IncomingMessage } from 'node:http';
+import { TRACEPARENT_KEY } from '../../events/trace-scope';
+import { childTraceparent } from '../../events/trace-context';
+import { DatabaseConfig, databaseConfig } from './database.config';
+
+export type Migration = new () => object;
+
+/** Where to connect, decided by the composition root (it may have started an embedded Postgres). */
+export interface DatabaseTarget {
+  url: string;
+  poolSize: number;
+}
+
+/**
+ * TypeORM on Postgres with the migrations of the modules this process runs (applied at start, never
+ * `synchronize`), and transactions carried in async-local storage so services, the inbox and the outbox
+ * share one without passing it around.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(target: DatabaseTarget, migrations: Migration[]): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          imports: [ConfigModule.forFeature(databaseConfig)],
+          inject: [databaseConfig.KEY],
+          useFactory: (config: DatabaseConfig) => ({
+            type: 'postgres' as const,
+            url: target.url,
+            migrations,
+            migrationsRun: true,
+            migrationsTransactionMode: 'each' as const,
+            autoLoadEntities: true,
+            synchronize: false,
+            logging: ['error' as const],
+            extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE) },
+          }),
+        }),
+        ClsModule.forRoot({
+          global: true,
+          middleware: {
+            mount: true,
+            setup: (cls, request: IncomingMessage) => cls.set(TRACEPARENT_KEY, childTraceparent(request.headers.traceparent)),
+          },
+          plugins: [
+            new ClsPluginTransactional({
+              imports: [TypeOrmModule],
+              adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+            }),
+          ],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Every error the application raises on purpose. `code` is stable (clients and dashboards match on it);
+ * `kind` is mapped once at each edge: to an HTTP status by the exception filter, and to
+ * "dead-letter now" (invalid) or "retry with backoff" (anything else) by the event router.
+ */
+export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
+
+  constructor(message: string, readonly details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+};
