@@ -1,8 +1,10 @@
 /** One runner for every test: unit (*.spec.ts beside the code), integration (*.integration.spec.ts) and e2e (test/*.e2e-spec.ts). */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, keepClassNames: true, target: 'es2022' } }];
+const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, keepClassNames: true, target: 'es2022' } }];
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // NestJS 12 ships ES modules only; Node runs them through require(esm), Jest's module runtime does not, so swc compiles them too.
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/@nestjs/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022' } }] },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 120000,
   maxWorkers: 2,

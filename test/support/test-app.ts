@@ -1,0 +1,74 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { RunningApp, startApp } from '../../src/platform/bootstrap';
+import { eventually } from './eventually';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestApp {
+  url: string;
+  db: TestDatabase;
+  /** JSON over HTTP; `admin` adds the bearer token. */
+  http<T = any>(method: string, path: string, body?: unknown, options?: { admin?: boolean; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+const QUIET = { LOG_LEVEL: 'error' };
+
+/** The monolith in this jest process, on a fresh database, listening on a free port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  Object.assign(process.env, { ...QUIET, ADMIN_TOKEN, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' }, env);
+  let running: RunningApp;
+  try {
+    running = await startApp();
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  return {
+    url: running.url,
+    db,
+    http: (method, path, body, options) => request(running.url, method, path, body, options),
+    stop: async () => {
+      await running.stop();
+      await db.drop();
+    },
+  };
+}
+
+export async function request<T = any>(base: string, method: string, path: string, body?: unknown, options: { admin?: boolean; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+  if (options.admin) headers.authorization = `Bearer ${ADMIN_TOKEN}`;
+  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The built monolith (`dist/main.js`) as a real child process, for tests that kill it. Build first (`npm run build`). */
+export class AppProcess {
+  private child?: ChildProcess;
+  readonly output: string[] = [];
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [resolve(__dirname, '../../dist/main.js')], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
+    this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
+    await eventually(async () => {
+      if (this.child!.exitCode !== null) throw new Error(`app exited with ${this.child!.exitCode}: ${this.output.join('')}`);
+      const response = await fetch(`http://127.0.0.1:${this.env.PORT}/readyz`);
+      if (response.status !== 200) throw new Error(`not ready: ${response.status}`);
+    });
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill(signal);
+    await exited;
+  }
+}
