@@ -1,10 +1,15 @@
-import { DeadletterModule, deadletterMigrations } from './deadletter';
-import { InventoryModule, inventoryMigrations } from './inventory';
-import { NotificationModule, notificationMigrations } from './notification';
-import { OrdersModule, ordersMigrations } from './orders';
-import { PaymentModule, paymentMigrations } from './payment';
+import { DeadletterModule } from './deadletter/deadletter.module';
+import { deadletterMigrations } from './deadletter/migrations';
+import { InventoryModule } from './inventory/inventory.module';
+import { inventoryMigrations } from './inventory/migrations';
+import { NotificationModule } from './notification/notification.module';
+import { notificationMigrations } from './notification/migrations';
+import { OrdersModule } from './orders/orders.module';
+import { ordersMigrations } from './orders/migrations';
+import { PaymentModule } from './payment/payment.module';
+import { paymentMigrations } from './payment/migrations';
 
-/** Every module a process can run, by the name MODULES uses. */
+/** Every module a process can run, by the name MODULES uses: the composition roots' view of src/modules. */
 export const MODULES = {
   orders: { module: OrdersModule, migrations: ordersMigrations },
   inventory: { module: InventoryModule, migrations: inventoryMigrations },

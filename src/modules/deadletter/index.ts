@@ -1,4 +1,2 @@
-import { DeadletterSchema1732500000500 } from './migrations/1732500000500-deadletter-schema';
-
-export { DeadletterModule } from './deadletter.module';
-export const deadletterMigrations = [DeadletterSchema1732500000500];
+/** The deadletter module publishes no events; it is the dead-letter sink (see its README). */
+export {};

@@ -1,5 +1,2 @@
-import { InventorySchema1732500000200 } from './migrations/1732500000200-inventory-schema';
-
+/** The public contract of the inventory module: the events it publishes. Nothing else here may be imported by other modules. */
 export { InventoryInsufficient, InventoryReleased, PaymentRequest } from './inventory.events';
-export { InventoryModule } from './inventory.module';
-export const inventoryMigrations = [InventorySchema1732500000200];

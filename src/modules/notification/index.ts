@@ -1,5 +1,2 @@
-import { NotificationSchema1732500000400 } from './migrations/1732500000400-notification-schema';
-
+/** The public contract of the notification module: the events it publishes. Nothing else here may be imported by other modules. */
 export { NotificationSend } from './notification.events';
-export { NotificationModule } from './notification.module';
-export const notificationMigrations = [NotificationSchema1732500000400];

@@ -1,5 +1,2 @@
-import { OrdersSchema1732500000100 } from './migrations/1732500000100-orders-schema';
-
+/** The public contract of the orders module: the events it publishes. Nothing else here may be imported by other modules. */
 export { OrderCreated } from './orders.events';
-export { OrdersModule } from './orders.module';
-export const ordersMigrations = [OrdersSchema1732500000100];

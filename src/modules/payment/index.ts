@@ -1,5 +1,2 @@
-import { PaymentSchema1732500000300 } from './migrations/1732500000300-payment-schema';
-
+/** The public contract of the payment module: the events it publishes. Nothing else here may be imported by other modules. */
 export { PaymentResult } from './payment.events';
-export { PaymentModule } from './payment.module';
-export const paymentMigrations = [PaymentSchema1732500000300];
