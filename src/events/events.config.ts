@@ -12,6 +12,7 @@ export const eventsConfig = defineConfig(
     EVENTS_OUTBOX_POLL_INTERVAL: isoDuration.default('PT1S').describe('How often the outbox is polled for events committed by other processes or left by a crash.'),
     EVENTS_OUTBOX_LEASE: isoDuration.default('PT30S').describe('How long a claimed outbox event stays with its dispatcher before another may take it over (renewed while in flight).'),
     EVENTS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64).describe('Events delivered at once by this process.'),
+    EVENTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(8).describe('Deliveries one subscription runs at once in this process (keep it below DATABASE_POOL_SIZE).'),
     K_CE_OVERRIDES: z.string().optional().describe('Set by Knative: JSON {"extensions":{...}} added to every event this process emits.'),
   }),
 );

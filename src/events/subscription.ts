@@ -1,4 +1,5 @@
 import { EventPattern } from '@nestjs/microservices';
+import { CloudEvent } from 'cloudevents';
 import { EventContract } from './contract';
 import { DeliveryPolicy, deliveryPolicy } from './delivery/delivery-policy';
 
@@ -13,22 +14,30 @@ export interface Subscription {
   readonly subscriber: string;
   readonly contract: EventContract;
   readonly delivery: DeliveryPolicy;
+  /**
+   * A filter on what the type filter cannot see (the data, the source). Checked before any transaction is
+   * opened; an event it rejects is acknowledged untouched. Knative Triggers filter on attributes only, so
+   * there the receiver applies it after delivery, with the same result.
+   */
+  readonly when?: (data: any, event: CloudEvent<unknown>) => boolean;
 }
 
 export interface SubscribeOptions extends Partial<DeliveryPolicy> {
   readonly subscriber: string;
+  readonly when?: Subscription['when'];
 }
 
 /** Key under which the subscription travels in Nest's `@EventPattern` extras. */
 export const SUBSCRIPTION_EXTRA = 'subscription';
 
-export function Subscribe(contract: EventContract, { subscriber, ...delivery }: SubscribeOptions): MethodDecorator {
+export function Subscribe(contract: EventContract, { subscriber, when, ...delivery }: SubscribeOptions): MethodDecorator {
   return (target, key, descriptor) => {
     const subscription: Subscription = {
       name: `${subscriber}-${kebabCase(target.constructor.name.replace(/Handler$/, ''))}`,
       subscriber,
       contract,
       delivery: deliveryPolicy(delivery),
+      when,
     };
     EventPattern(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
   };

@@ -43,16 +43,22 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ modules, database: target }),
-    new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
-    { logger: LOG_LEVELS[http.LOG_LEVEL] },
-  );
-  acceptCloudEventBodies(app);
-  app.enableShutdownHooks();
-  app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(http.PORT, '0.0.0.0');
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.register({ modules, database: target }),
+      new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
+      { logger: LOG_LEVELS[http.LOG_LEVEL], abortOnError: false },
+    );
+    acceptCloudEventBodies(app);
+    app.enableShutdownHooks();
+    app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+    await app.listen(http.PORT, '0.0.0.0');
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : http.PORT;
   return {

@@ -12,12 +12,13 @@ import { EventsConfig, eventsConfig } from '../events.config';
 import { Inbox } from '../inbox/inbox';
 import { TRACEPARENT_KEY } from '../trace-scope';
 import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
+import { Bulkhead } from './bulkhead';
 import { DeliveryContext } from './delivery-context';
 import { backoffMs } from './delivery-policy';
 import { durationMs } from './duration';
 import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
 
-export type Outcome = 'handled' | 'duplicate';
+export type Outcome = 'handled' | 'duplicate' | 'skipped';
 
 /**
  * Delivers an event to the subscriptions of this process, each under its own delivery policy:
@@ -28,6 +29,7 @@ export type Outcome = 'handled' | 'duplicate';
 export class EventRouter implements OnApplicationBootstrap {
   private readonly logger = new Logger(EventRouter.name);
   private deadLetters?: DeadLetterSink;
+  private readonly bulkheads = new Map<string, Bulkhead>();
 
   constructor(
     private readonly registry: SubscriptionRegistry,
@@ -76,8 +78,9 @@ export class EventRouter implements OnApplicationBootstrap {
   /** One attempt, for callers that own the retrying themselves (an HTTP sender such as Knative, a replay). */
   async deliverOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt = 1): Promise<Outcome> {
     const data = this.validate(subscription, event);
+    if (subscription.when && !subscription.when(data, event)) return 'skipped';
     const context = new DeliveryContext([event, attempt, subscription.name]);
-    const run = this.cls.run(async () => {
+    const handle = () => this.cls.run(async () => {
       this.cls.set(TRACEPARENT_KEY, event.traceparent);
       return this.txHost.withTransaction(async (): Promise<Outcome> => {
         if (!(await this.inbox.record(subscription.name, event, attempt))) return 'duplicate';
@@ -85,7 +88,14 @@ export class EventRouter implements OnApplicationBootstrap {
         return 'handled';
       });
     });
-    return withTimeout(run, durationMs(subscription.delivery.timeout), subscription.name);
+    // The timeout bounds the attempt itself, not its wait for a free slot.
+    return this.bulkhead(subscription).run(() => withTimeout(handle(), durationMs(subscription.delivery.timeout), subscription.name));
+  }
+
+  private bulkhead(subscription: LocalSubscription): Bulkhead {
+    let bulkhead = this.bulkheads.get(subscription.name);
+    if (!bulkhead) this.bulkheads.set(subscription.name, (bulkhead = new Bulkhead(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY)));
+    return bulkhead;
   }
 
   /** Redelivers a stored event to one named subscription, once (dead-letter replay). */

@@ -27,15 +27,18 @@ export class OutboxDispatcher implements OnApplicationShutdown {
   private readonly dispatched: string[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private running = false;
-  private claiming = false;
+  private claiming?: Promise<void>;
   private claimAgain = false;
   private flushScheduled = false;
+  private readonly minimumBatch: number;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
-  ) {}
+  ) {
+    this.minimumBatch = Math.max(1, Math.floor(config.EVENTS_DISPATCH_CONCURRENCY / 8));
+  }
 
   start(): void {
     if (!this.config.EVENTS_OUTBOX_DISPATCH || this.running) return;
@@ -61,31 +64,33 @@ export class OutboxDispatcher implements OnApplicationShutdown {
       this.claimAgain = true;
       return;
     }
-    this.claiming = true;
-    setImmediate(() => void this.claimWhileDue());
+    this.claiming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.claimWhileDue());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     this.timers.forEach(clearInterval);
+    await this.claiming;
     await Promise.allSettled(this.inflight.values());
     await this.flushDispatched();
   }
 
   private async claimWhileDue(): Promise<void> {
     try {
-      do {
+      while (this.running) {
         this.claimAgain = false;
         const room = this.config.EVENTS_DISPATCH_CONCURRENCY - this.inflight.size;
-        if (room <= 0) break;
+        // Under load, wait until a worthwhile batch fits: one claim per finished event would double the queries.
+        if (room <= 0 || (this.inflight.size > 0 && room < this.minimumBatch)) break;
         const rows = await this.claim(room);
         rows.forEach((row) => this.dispatch(row));
         if (rows.length === room) this.claimAgain = true;
-      } while (this.claimAgain && this.running);
+        if (!this.claimAgain) break;
+      }
     } catch (error) {
       this.logger.error(`claiming outbox rows failed: ${(error as Error).message}`);
     } finally {
-      this.claiming = false;
+      this.claiming = undefined;
     }
   }
 

@@ -40,7 +40,8 @@ export class DatabaseModule {
             autoLoadEntities: true,
             synchronize: false,
             logging: ['error' as const],
-            extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE) },
+            // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
+            extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE), connectionTimeoutMillis: 10_000 },
           }),
         }),
         ClsModule.forRoot({

@@ -5,10 +5,10 @@ import { EventData, Outbox, toDecimal } from '../../../events';
 import type { OrderCreated } from '../../orders';
 import { InventoryConfig, inventoryConfig } from '../inventory.config';
 import { InventoryInsufficient, InventoryReleased, PaymentRequest } from '../inventory.events';
-import { mergeBySku, planReservation, StockLevel, StockLine } from './reservation-plan';
+import { mergeBySku, planReservation, Shortage, StockLevel, StockLine } from './reservation-plan';
 
 /**
- * Stock and reservations. Rows are locked in SKU order (FOR UPDATE) before anything is decided, so two
+ * Stock and reservations. The decision to take stock is made under row locks taken in SKU order, so two
  * orders racing for the last units serialise instead of both succeeding; CHECK (available >= 0) backs it.
  */
 @Injectable()
@@ -21,18 +21,20 @@ export class Stockroom {
 
   async reserveStock(order: EventData<typeof OrderCreated>): Promise<void> {
     const lines = mergeBySku(order.items);
-    const plan = planReservation(lines, await this.lockLevels(lines.map((line) => line.sku)));
-    const status = plan.kind === 'reserve' ? 'reserved' : 'insufficient';
+    // Priced before any lock is taken: the hot rows stay locked only for the decision, the outbox row and the commit.
+    const plan = planReservation(lines, await this.levels(lines.map((line) => line.sku)));
     // One decision per order, whichever event delivered it: a second order.created for the same order changes nothing.
-    if (!(await this.recordDecision(order.orderId, status, lines, plan.kind === 'reserve' ? plan.amountMinor : null))) return;
-    if (plan.kind === 'insufficient') {
-      await this.outbox.publish(InventoryInsufficient, { orderId: order.orderId, userId: order.userId, reason: 'insufficient stock', missing: plan.missing }, order.orderId);
+    const amountMinor = plan.kind === 'reserve' ? plan.amountMinor : null;
+    if (!(await this.recordDecision(order.orderId, plan.kind === 'reserve' ? 'reserved' : 'insufficient', lines, amountMinor))) return;
+    const missing = plan.kind === 'reserve' ? await this.takeAllOrNone(lines) : plan.missing;
+    if (missing.length > 0) {
+      if (plan.kind === 'reserve') await this.txHost.tx.query(`UPDATE inventory.reservations SET status = 'insufficient', amount_minor = NULL WHERE order_id = $1`, [order.orderId]);
+      await this.outbox.publish(InventoryInsufficient, { orderId: order.orderId, userId: order.userId, reason: 'insufficient stock', missing }, order.orderId);
       return;
     }
-    await this.adjust(plan.lines, -1);
     await this.outbox.publish(
       PaymentRequest,
-      { orderId: order.orderId, userId: order.userId, amount: toDecimal(plan.amountMinor), currency: this.config.INVENTORY_CURRENCY, method: order.paymentMethod },
+      { orderId: order.orderId, userId: order.userId, amount: toDecimal(amountMinor!), currency: this.config.INVENTORY_CURRENCY, method: order.paymentMethod },
       order.orderId,
     );
   }
@@ -45,17 +47,35 @@ export class Stockroom {
     )) as [{ items: StockLine[] }[], number];
     if (rows.length === 0) return;
     const lines = mergeBySku(rows[0].items);
-    await this.lockLevels(lines.map((line) => line.sku));
+    await this.levels(lines.map((line) => line.sku), true);
     await this.adjust(lines, +1);
     await this.outbox.publish(InventoryReleased, { orderId, items: lines }, orderId);
   }
 
-  private async lockLevels(skus: string[]): Promise<StockLevel[]> {
+  private async levels(skus: string[], lock = false): Promise<StockLevel[]> {
     const rows: { sku: string; available: number; price_minor: string }[] = await this.txHost.tx.query(
-      'SELECT sku, available, price_minor FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE',
+      `SELECT sku, available, price_minor FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku ${lock ? 'FOR UPDATE' : ''}`,
       [skus],
     );
     return rows.map((row) => ({ sku: row.sku, available: row.available, priceMinor: Number(row.price_minor) }));
+  }
+
+  /**
+   * In one statement: lock the rows (in SKU order, so concurrent reservations never deadlock), check every
+   * line, and take them all only if every line fits. Returns what is missing (empty: all taken).
+   */
+  private async takeAllOrNone(lines: StockLine[]): Promise<Shortage[]> {
+    const rows: Array<Shortage & { fits: boolean }> = await this.txHost.tx.query(
+      `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::int[]) AS w(sku, quantity)),
+            locked AS (SELECT s.sku, s.available FROM inventory.stock s JOIN wanted w USING (sku) ORDER BY s.sku FOR UPDATE OF s),
+            checked AS (SELECT w.sku, w.quantity, coalesce(l.available, 0) AS available FROM wanted w LEFT JOIN locked l USING (sku)),
+            decision AS (SELECT bool_and(available >= quantity) AS fits FROM checked),
+            taken AS (UPDATE inventory.stock s SET available = s.available - c.quantity, updated_at = now()
+                      FROM checked c, decision d WHERE d.fits AND s.sku = c.sku RETURNING s.sku)
+       SELECT c.sku, c.quantity AS requested, c.available, d.fits FROM checked c, decision d ORDER BY c.sku`,
+      [lines.map((line) => line.sku), lines.map((line) => line.quantity)],
+    );
+    return rows[0]?.fits ? [] : rows.filter((row) => row.available < row.requested).map(({ sku, requested, available }) => ({ sku, requested, available }));
   }
 
   private async recordDecision(orderId: string, status: string, lines: StockLine[], amountMinor: number | null): Promise<boolean> {

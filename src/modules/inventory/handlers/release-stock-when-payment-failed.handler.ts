@@ -9,8 +9,8 @@ import { Stockroom } from '../domain/stockroom';
 export class ReleaseStockWhenPaymentFailedHandler {
   constructor(private readonly stockroom: Stockroom) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'inventory' })
-  async handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
-    if (result.status === 'failed') await this.stockroom.releaseStock(result.orderId);
+  @Subscribe(PaymentResult, { subscriber: 'inventory', when: (result: EventData<typeof PaymentResult>) => result.status === 'failed' })
+  handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
+    return this.stockroom.releaseStock(result.orderId);
   }
 }

@@ -4,7 +4,7 @@ import { EventData, Subscribe } from '../../../events';
 import { OrderBook } from '../domain/order-book';
 import { OrderCreated } from '../orders.events';
 
-/** Orders placed elsewhere and sent in as `order.created` become followable here; our own are already recorded. */
+/** Orders placed elsewhere and sent in as `order.created` become followable here; for our own the insert is a no-op. */
 @Controller()
 export class RecordOrderWhenOrderCreatedHandler {
   constructor(private readonly orders: OrderBook) {}

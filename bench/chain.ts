@@ -1,0 +1,175 @@
+/**
+ * npm run bench:chain [-- --orders 2000 --concurrency 32]
+ *
+ * Drives orders through the whole chain (POST /orders -> ... -> paid) on real Postgres and prints orders/s
+ * and POST->paid latency, beside the ceiling measured in the same run: a bare `pg` loop doing the same four
+ * small transactions per order (order, reservation, payment, notification). Budgets (issue #2): chain >= 0.5x
+ * ceiling; p99 < 250 ms at half the chain's maximum rate. Figures, never assertions.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'pg';
+import { createTestDatabase, TestDatabase } from '../test/support/test-database';
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } } });
+const ORDERS = Number(values.orders);
+const CONCURRENCY = Number(values.concurrency);
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  try {
+    const ceiling = await bareTransactions(db.url, ORDERS, CONCURRENCY);
+    const app = await startApp(db.url);
+    try {
+      await request(app.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
+      const saturated = await driveClosedLoop(app.url, db, ORDERS, CONCURRENCY);
+      const halfRate = saturated.ordersPerSecond / 2;
+      const paced = await driveOpenLoop(app.url, db, Math.max(200, Math.floor(ORDERS / 2)), halfRate);
+      report(ceiling, saturated, halfRate, paced);
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+/** The ceiling: four small transactions per order, straight through `pg`, same pool size and concurrency. */
+async function bareTransactions(url: string, orders: number, concurrency: number): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: 20 });
+  await pool.query(`CREATE SCHEMA bare; CREATE TABLE bare.orders (id int PRIMARY KEY, status text);
+    CREATE TABLE bare.stock (sku text PRIMARY KEY, available int CHECK (available >= 0)); INSERT INTO bare.stock VALUES ('A', 100000000);
+    CREATE TABLE bare.reservations (order_id int PRIMARY KEY); CREATE TABLE bare.payments (order_id int PRIMARY KEY);
+    CREATE TABLE bare.notifications (id serial PRIMARY KEY, order_id int)`);
+  const tx = async (statements: [string, unknown[]][]) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const [sql, params] of statements) await client.query(sql, params);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+  const started = performance.now();
+  await inParallel(orders, concurrency, async (id) => {
+    await tx([['INSERT INTO bare.orders VALUES ($1, $2)', [id, 'pending']]]);
+    await tx([["UPDATE bare.stock SET available = available - 1 WHERE sku = 'A'", []], ['INSERT INTO bare.reservations VALUES ($1)', [id]]]);
+    await tx([['INSERT INTO bare.payments VALUES ($1)', [id]]]);
+    await tx([['INSERT INTO bare.notifications (order_id) VALUES ($1)', [id]]]);
+  });
+  const perSecond = orders / ((performance.now() - started) / 1000);
+  await pool.end();
+  return perSecond;
+}
+
+interface Run {
+  ordersPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function driveClosedLoop(url: string, db: TestDatabase, orders: number, concurrency: number): Promise<Run> {
+  const started = performance.now();
+  const ids: string[] = [];
+  await inParallel(orders, concurrency, async () => ids.push(await placeOrder(url)));
+  await allPaid(db, ids);
+  return { ordersPerSecond: orders / ((performance.now() - started) / 1000), ...(await latencies(db, ids)) };
+}
+
+/** Orders arrive at a fixed rate whatever the answers do: the latency a steady load would see. */
+async function driveOpenLoop(url: string, db: TestDatabase, orders: number, perSecond: number): Promise<Run> {
+  const started = performance.now();
+  const placed: Promise<string>[] = [];
+  for (let i = 0; i < orders; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    placed.push(placeOrder(url));
+  }
+  const ids = await Promise.all(placed);
+  await allPaid(db, ids);
+  return { ordersPerSecond: orders / ((performance.now() - started) / 1000), ...(await latencies(db, ids)) };
+}
+
+async function placeOrder(url: string): Promise<string> {
+  const { status, body } = await request(url, 'POST', '/orders', { userId: 'bench', items: [{ sku: 'BENCH-1', quantity: 1 }] });
+  if (status !== 202) throw new Error(`POST /orders answered ${status}: ${JSON.stringify(body)}`);
+  return (body as { orderId: string }).orderId;
+}
+
+async function allPaid(db: TestDatabase, ids: string[]): Promise<void> {
+  for (;;) {
+    const [{ paid }] = await db.query<{ paid: string }>(`SELECT count(*) AS paid FROM orders.orders WHERE id = ANY($1) AND status = 'paid'`, [ids]);
+    if (Number(paid) === ids.length) return;
+    await sleep(20);
+  }
+}
+
+/** POST -> paid, from the order's creation to the update that made it paid (both stamped by Postgres). */
+async function latencies(db: TestDatabase, ids: string[]): Promise<{ p50: number; p99: number }> {
+  const [row] = await db.query<{ p50: number; p99: number }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+     FROM (SELECT extract(epoch FROM updated_at - created_at) * 1000 AS ms FROM orders.orders WHERE id = ANY($1)) latency`,
+    [ids],
+  );
+  return { p50: Number(row.p50), p99: Number(row.p99) };
+}
+
+async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await work(next++);
+  }));
+}
+
+async function request(url: string, method: string, path: string, body: unknown, admin = false): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(admin ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {}) };
+  const response = await fetch(`${url}${path}`, { method, headers, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
+async function startApp(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []), resolve(__dirname, '../src/main.js')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let ready = false; !ready; ) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);
+    ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (!ready) await sleep(100);
+  }
+  return { url, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function report(ceiling: number, saturated: Run, halfRate: number, paced: Run): void {
+  const ratio = saturated.ordersPerSecond / ceiling;
+  const rows = [
+    ['bare pg ceiling (4 tx/order)', `${ceiling.toFixed(0)} orders/s`, ''],
+    ['chain, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x ceiling (budget >= 0.50x) ${ratio >= 0.5 ? 'OK' : 'OVER BUDGET'}`],
+    ['  POST -> paid p50 / p99', `${saturated.p50.toFixed(0)} / ${saturated.p99.toFixed(0)} ms`, 'at saturation'],
+    [`chain at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, `budget p99 < 250 ms ${paced.p99 < 250 ? 'OK' : 'OVER BUDGET'}`],
+  ];
+  console.log(`\nbench:chain  orders=${ORDERS} concurrency=${CONCURRENCY}`);
+  for (const [what, figure, budget] of rows) console.log(`${what.padEnd(34)} ${figure.padEnd(26)} ${budget}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
