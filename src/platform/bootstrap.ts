@@ -5,7 +5,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { z } from 'zod';
 import { AppModule } from '../app.module';
 import { EventBusServer } from '../events/server/event-bus.server';
-import { MODULE_NAMES, ModuleName } from '../modules';
+import { MODULE_NAMES, MODULES, ModuleName } from '../modules';
+import { eventsConfig } from '../events/events.config';
 import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -40,6 +41,10 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const http = parseConfig('http', httpConfig.schema, env);
   const { MODULES: modules } = parseConfig('modules', modulesConfig, env);
   const database = parseConfig('database', databaseConfig.schema, env);
+  // Every namespace is checked before Nest starts, so a bad value stops the process with one clear message.
+  type Namespace = { namespace: string; schema: z.ZodObject };
+  const configs: Namespace[] = [eventsConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
+  for (const config of configs) parseConfig(config.namespace, config.schema, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
 

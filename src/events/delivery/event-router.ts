@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -26,10 +26,11 @@ export type Outcome = 'handled' | 'duplicate' | 'skipped';
  * retries with backoff, and dead-lettering when the event is poison or retries run out.
  */
 @Injectable()
-export class EventRouter implements OnApplicationBootstrap {
+export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventRouter.name);
   private deadLetters?: DeadLetterSink;
   private readonly bulkheads = new Map<string, Bulkhead>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly registry: SubscriptionRegistry,
@@ -47,6 +48,14 @@ export class EventRouter implements OnApplicationBootstrap {
     } catch {
       this.deadLetters = undefined;
     }
+  }
+
+  /**
+   * Stops waiting out backoffs: a delivery still retrying ends unsettled, so its outbox row is not marked
+   * dispatched and is delivered again after the restart (or by another replica when its lease ends).
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping.abort();
   }
 
   /** The local subscriptions an event is for (empty when none here wants it). */
@@ -70,7 +79,7 @@ export class EventRouter implements OnApplicationBootstrap {
         const poison = error instanceof AppError && error.kind === 'invalid';
         if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error);
         this.logger.warn(`${subscription.name} failed on ${event.type} ${event.id} (attempt ${attempt}/${retry + 1}): ${describe(error)}`);
-        await sleep(backoffMs(subscription.delivery, attempt));
+        await sleep(backoffMs(subscription.delivery, attempt), undefined, { signal: this.stopping.signal });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { DataSource } from 'typeorm';
@@ -21,7 +21,7 @@ const MAX_RETRY_DELAY_MS = 60_000;
  * ends. It wakes on every commit that published events, and polls for what other processes left behind.
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationShutdown {
+export class OutboxDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly dispatched: string[] = [];
@@ -67,7 +67,8 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     this.claiming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.claimWhileDue());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (TypeORM closes it in onApplicationShutdown): finish what is in flight, record it. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.timers.forEach(clearInterval);
     await this.claiming;

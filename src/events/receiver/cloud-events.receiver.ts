@@ -33,10 +33,15 @@ export class CloudEventsReceiver {
 
 function toEvents(request: FastifyRequest): CloudEvent<unknown>[] {
   try {
+    const structured = /^application\/cloudevents(-batch)?\+json/.test(request.headers['content-type'] ?? '');
+    // The SDK fills in a missing ce-specversion: a binary-mode request without one is not a CloudEvent.
+    if (!structured && !request.headers['ce-specversion']) throw new Error('binary mode needs a ce-specversion header');
     const parsed = HTTP.toEvent({ headers: request.headers as Record<string, string>, body: request.body });
-    const events = Array.isArray(parsed) ? parsed : [parsed];
+    const events = (Array.isArray(parsed) ? parsed : [parsed]) as CloudEvent<unknown>[];
     if (events.length === 0) throw new Error('the batch is empty');
-    return events as CloudEvent<unknown>[];
+    // The SDK builds events from HTTP without validating them; required attributes are checked here.
+    events.forEach((event) => event.validate());
+    return events;
   } catch (error) {
     throw new MalformedEventError(`not a valid CloudEvent: ${describe(error)}`);
   }

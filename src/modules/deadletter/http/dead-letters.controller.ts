@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { AdminGuard } from '../../../platform/http/admin.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
@@ -18,6 +18,7 @@ export class DeadLettersController {
   }
 
   @Post(':id/replay')
+  @HttpCode(200)
   replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeadLetterView> {
     return this.office.replay(id);
   }

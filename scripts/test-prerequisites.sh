@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages the test suite builds against are installed:
+#   gcc             compiles test/support/kafka/mock-cluster.c
+#   librdkafka-dev  its mock Kafka cluster is the suite's broker (no Docker, no Java)
+# Fast and silent when everything is present, so it can run before every test run.
+set -euo pipefail
+
+RDKAFKA_MOCK_HEADER=/usr/include/librdkafka/rdkafka_mock.h
+
+missing=()
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+# A real broker in KAFKA_BROKERS replaces the mock, so librdkafka is not needed then.
+if [[ -z "${KAFKA_BROKERS:-}" && ! -f "$RDKAFKA_MOCK_HEADER" ]]; then
+  missing+=(librdkafka-dev)
+fi
+
+((${#missing[@]} == 0)) && exit 0
+
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  # apt prints debconf notices even with -qq: show its output only when the install fails.
+  if ! log=$(apt-get update -qq 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" 2>&1); then
+    printf '%s\n' "$log" >&2
+    echo "could not install ${missing[*]} with apt-get" >&2
+    exit 1
+  fi
+  exit 0
+fi
+
+for package in "${missing[@]}"; do
+  echo "missing Debian package $package: run 'sudo apt-get install $package'" >&2
+done
+exit 1
