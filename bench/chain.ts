@@ -35,7 +35,9 @@ async function main(): Promise<void> {
       await app.stop();
     }
   } finally {
-    await db.drop();
+    // BENCH_KEEP_DB=1 keeps the database for a post-mortem of where orders waited.
+    if (process.env.BENCH_KEEP_DB) console.log(`kept database ${db.url}`);
+    else await db.drop();
   }
 }
 

@@ -50,6 +50,14 @@ export class Outbox {
     tx.queryRunner.data[PUBLISHED_EVENTS] = true;
     return event;
   }
+
+  /**
+   * Takes back an event published earlier in the same, still open transaction (nobody can have seen it).
+   * Lets a handler publish before its last, lock-taking statement so hot rows stay locked only until the commit.
+   */
+  async retract(event: CloudEvent<unknown>): Promise<void> {
+    await this.txHost.tx.query('DELETE FROM events.outbox WHERE event_id = $1 AND dispatched_at IS NULL', [event.id]);
+  }
 }
 
 /** Key in a TypeORM query runner's `data` marking a transaction that wrote to the outbox. */

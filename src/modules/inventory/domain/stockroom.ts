@@ -21,22 +21,27 @@ export class Stockroom {
 
   async reserveStock(order: EventData<typeof OrderCreated>): Promise<void> {
     const lines = mergeBySku(order.items);
-    // Priced before any lock is taken: the hot rows stay locked only for the decision, the outbox row and the commit.
+    // Priced without locks: the rows are locked only by the last statement, which takes the stock.
     const plan = planReservation(lines, await this.levels(lines.map((line) => line.sku)));
     // One decision per order, whichever event delivered it: a second order.created for the same order changes nothing.
     const amountMinor = plan.kind === 'reserve' ? plan.amountMinor : null;
     if (!(await this.recordDecision(order.orderId, plan.kind === 'reserve' ? 'reserved' : 'insufficient', lines, amountMinor))) return;
-    const missing = plan.kind === 'reserve' ? await this.takeAllOrNone(lines) : plan.missing;
-    if (missing.length > 0) {
-      if (plan.kind === 'reserve') await this.txHost.tx.query(`UPDATE inventory.reservations SET status = 'insufficient', amount_minor = NULL WHERE order_id = $1`, [order.orderId]);
-      await this.outbox.publish(InventoryInsufficient, { orderId: order.orderId, userId: order.userId, reason: 'insufficient stock', missing }, order.orderId);
-      return;
-    }
-    await this.outbox.publish(
+    if (plan.kind === 'insufficient') return this.reportShortage(order, plan.missing);
+    // Published before the stock is taken: the row locks that taking needs are then held only until the commit.
+    const request = await this.outbox.publish(
       PaymentRequest,
-      { orderId: order.orderId, userId: order.userId, amount: toDecimal(amountMinor!), currency: this.config.INVENTORY_CURRENCY, method: order.paymentMethod },
+      { orderId: order.orderId, userId: order.userId, amount: toDecimal(plan.amountMinor), currency: this.config.INVENTORY_CURRENCY, method: order.paymentMethod },
       order.orderId,
     );
+    const missing = await this.takeAllOrNone(lines);
+    if (missing.length === 0) return;
+    await this.outbox.retract(request);
+    await this.txHost.tx.query(`UPDATE inventory.reservations SET status = 'insufficient', amount_minor = NULL WHERE order_id = $1`, [order.orderId]);
+    await this.reportShortage(order, missing);
+  }
+
+  private async reportShortage(order: EventData<typeof OrderCreated>, missing: Shortage[]): Promise<void> {
+    await this.outbox.publish(InventoryInsufficient, { orderId: order.orderId, userId: order.userId, reason: 'insufficient stock', missing }, order.orderId);
   }
 
   /** Gives a reservation back to stock, once. */
