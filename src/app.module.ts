@@ -3,6 +3,7 @@ import { EventsModule, EventsSchema1732500000000 } from './events';
 import { MODULES, ModuleName } from './modules';
 import { DatabaseModule, DatabaseTarget } from './platform/database/database.module';
 import { HealthModule } from './platform/health/health.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
 import { PlatformModule } from './platform/platform.module';
 
 export interface AppOptions {
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule.forRoot(database, [EventsSchema1732500000000, ...chosen.flatMap((module) => module.migrations)]),
         EventsModule,
         HealthModule,
+        MetricsModule.forRoot({ orders: modules.includes('orders') }),
         ...chosen.map((module) => module.module),
       ],
     };

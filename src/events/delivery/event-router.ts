@@ -6,6 +6,7 @@ import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { ClsService } from 'nestjs-cls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
+import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { catalogName } from '../catalog';
 import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
@@ -38,6 +39,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly inbox: Inbox,
     private readonly cls: ClsService,
     private readonly moduleRef: ModuleRef,
+    private readonly metrics: DeliveryMetrics,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {}
 
@@ -78,6 +80,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
       } catch (error) {
         const poison = error instanceof AppError && error.kind === 'invalid';
         if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error);
+        this.metrics.retried(subscription);
         this.logger.warn(`${subscription.name} failed on ${event.type} ${event.id} (attempt ${attempt}/${retry + 1}): ${describe(error)}`);
         await sleep(backoffMs(subscription.delivery, attempt), undefined, { signal: this.stopping.signal });
       }
@@ -86,6 +89,18 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** One attempt, for callers that own the retrying themselves (an HTTP sender such as Knative, a replay). */
   async deliverOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt = 1): Promise<Outcome> {
+    const started = performance.now();
+    try {
+      const outcome = await this.attemptOnce(subscription, event, attempt);
+      this.metrics.delivered(subscription, outcome, (performance.now() - started) / 1000);
+      return outcome;
+    } catch (error) {
+      this.metrics.failed(subscription, (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async attemptOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt: number): Promise<Outcome> {
     const data = this.validate(subscription, event);
     if (subscription.when && !subscription.when(data, event)) return 'skipped';
     const context = new DeliveryContext([event, attempt, subscription.name]);
@@ -128,6 +143,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     if (!subscription.delivery.deadLetter) return;
     if (!this.deadLetters) throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
     await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode, errorMessage: describe(error) });
+    this.metrics.deadLettered(subscription, errorCode);
   }
 }
 

@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Gauge, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/**
+ * Orders by status, counted at scrape time. Registered only where the orders module runs (the composition
+ * root decides), and silent while its table does not exist; platform code never imports the module itself.
+ */
+@Injectable()
+export class OrdersMetrics {
+  private readonly logger = new Logger(OrdersMetrics.name);
+
+  constructor(registry: Registry, @InjectDataSource() dataSource: DataSource) {
+    const logger = this.logger;
+    new Gauge({
+      name: 'orders_total',
+      help: 'Orders currently in each status.',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          const [{ present }] = await dataSource.query<Array<{ present: boolean }>>("SELECT to_regclass('orders.orders') IS NOT NULL AS present");
+          if (!present) return;
+          const rows = await dataSource.query<Array<{ status: string; count: string }>>('SELECT status, count(*) AS count FROM orders.orders GROUP BY status');
+          for (const { status, count } of rows) this.set({ status }, Number(count));
+        } catch (error) {
+          logger.warn(`orders metrics unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    });
+  }
+}
