@@ -94,12 +94,7 @@ describe('the CloudEvents receiver (POST /)', () => {
     app = await startTestApp();
   }, 120_000);
 
-  afterAll(async () => {
-    if (!app) return;
-    // Let the chains the accepted orders started finish, so stopping the app interrupts no delivery.
-    await eventually(async () => expect(await app.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 60_000 });
-    await app.stop();
-  }, 90_000);
+  afterAll(() => app?.stop());
 
   /** Raw HTTP to the app: the body is sent byte for byte, and an answer that is not JSON comes back as text. */
   async function post(request: RawRequest): Promise<Answer> {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { DeadLetterView } from '../src/modules/deadletter/domain/dead-letter-office';
 import { eventually } from './support/eventually';
+import { PAYMENT_RESULT_SUBSCRIPTIONS, publishPoisonPaymentResult } from './support/poison-event';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -13,24 +15,9 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const NOTIFY_ON_PAYMENT = 'notification-notify-when-payment-result';
 /** Every subscription of `payment.result`, one per consuming module. */
-const PAYMENT_RESULT_SUBSCRIPTIONS = ['inventory-release-stock-when-payment-failed', NOTIFY_ON_PAYMENT, 'orders-settle-when-payment-result'];
 /** The notification subscriptions retry 3 times after the first attempt. */
 const NOTIFY_ATTEMPTS = 4;
 
-interface DeadLetterView {
-  id: string;
-  subscription: string;
-  eventId: string;
-  eventType: string;
-  subject: string | null;
-  attempts: number;
-  errorCode: string;
-  errorMessage: string;
-  status: 'dead' | 'replayed';
-  createdAt: string;
-  replayedAt: string | null;
-  event: { id: string; type: string; data: { orderId?: string } };
-}
 
 /** A notification webhook whose answer the test switches at runtime; it counts the calls for each order. */
 class Webhook {
@@ -70,11 +57,6 @@ class Webhook {
   }
 }
 
-/** Waits until every committed event was delivered, so stopping the app interrupts nothing. */
-async function drained(app: TestApp): Promise<void> {
-  await eventually(async () => expect(await app.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 60_000 });
-}
-
 describe('dead letters', () => {
   const webhook = new Webhook();
   let app: TestApp;
@@ -86,7 +68,6 @@ describe('dead letters', () => {
 
   afterAll(async () => {
     if (app) {
-      await drained(app);
       await app.stop();
     }
     await webhook.stop();
@@ -161,21 +142,7 @@ describe('dead letters', () => {
 
   it('dead-letters a poison payment.result once per subscribed module, at the first attempt, without retrying it', async () => {
     webhook.answer = 204;
-    const orderId = randomUUID();
-    const eventId = randomUUID();
-    // Data that breaks the payment.result schema: no userId, no amount, an unknown status.
-    const event = {
-      specversion: '1.0',
-      id: eventId,
-      source: 'payment',
-      type: 'com.toolsku.payment.result',
-      subject: orderId,
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      data: { orderId, status: 'maybe' },
-    };
-    // Only the outbox can carry such an event to a subscription: POST / refuses it at the door.
-    await app.db.query('INSERT INTO events.outbox (event_id, type, subject, event) VALUES ($1, $2, $3, $4)', [eventId, event.type, orderId, JSON.stringify(event)]);
+    const { eventId, orderId } = await publishPoisonPaymentResult(app.db);
 
     const letters = await eventually(async () => {
       const found = (await deadLetters()).filter((candidate) => candidate.eventId === eventId);

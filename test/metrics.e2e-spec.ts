@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from './support/eventually';
+import { PAYMENT_RESULT_SUBSCRIPTIONS, publishPoisonPaymentResult } from './support/poison-event';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -41,7 +42,6 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const PAYMENT_RESULT_SUBSCRIPTIONS = ['inventory-release-stock-when-payment-failed', 'notification-notify-when-payment-result', 'orders-settle-when-payment-result'];
 
 describe('GET /metrics', () => {
   let app: TestApp;
@@ -50,11 +50,7 @@ describe('GET /metrics', () => {
     app = await startTestApp();
   }, 120_000);
 
-  afterAll(async () => {
-    if (!app) return;
-    await eventually(async () => expect(await app.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 60_000 });
-    await app.stop();
-  }, 90_000);
+  afterAll(() => app?.stop());
 
   async function scrape(): Promise<Sample[]> {
     const response = await fetch(`${app.url}/metrics`);
@@ -91,20 +87,7 @@ describe('GET /metrics', () => {
 
   it('counts a poison payment.result as dead-lettered once per consuming subscription, and exposes no unbounded label values', async () => {
     const before = total(await scrape(), 'events_dead_lettered_total', { code: 'EVENT_MALFORMED' });
-    const orderId = randomUUID();
-    const eventId = randomUUID();
-    // Data that breaks the payment.result schema; only the outbox can carry such an event to a subscription.
-    const event = {
-      specversion: '1.0',
-      id: eventId,
-      source: 'payment',
-      type: 'com.toolsku.payment.result',
-      subject: orderId,
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      data: { orderId, status: 'maybe' },
-    };
-    await app.db.query('INSERT INTO events.outbox (event_id, type, subject, event) VALUES ($1, $2, $3, $4)', [eventId, event.type, orderId, JSON.stringify(event)]);
+    await publishPoisonPaymentResult(app.db);
 
     const samples = await eventually(async () => {
       const scraped = await scrape();
