@@ -8,6 +8,8 @@ export type { Subscription } from './subscription';
 export { DeliveryContext } from './delivery/delivery-context';
 export { DEAD_LETTER_SINK } from './delivery/dead-letter-sink';
 export type { DeadLetter, DeadLetterSink } from './delivery/dead-letter-sink';
+export { deadLetteredEvent, deadLetterOf } from './delivery/dead-lettered-event';
+export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
 export { Outbox } from './outbox/outbox';
 export { EventLog } from './event-log';
