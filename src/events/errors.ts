@@ -23,3 +23,9 @@ export class SubscriptionNotHereError extends AppError {
   readonly code = 'SUBSCRIPTION_NOT_HERE';
   readonly kind = 'conflict' as const;
 }
+
+/** The sink (K_SINK, the Knative Broker) did not take an event: the outbox retries it. */
+export class SinkRejectedError extends AppError {
+  readonly code = 'EVENT_SINK_REJECTED';
+  readonly kind = 'unavailable' as const;
+}

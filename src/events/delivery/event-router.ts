@@ -122,6 +122,11 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     return bulkhead;
   }
 
+  /** Whether the named subscription runs in this process. */
+  serves(subscriptionName: string): boolean {
+    return this.registry.named(subscriptionName) !== undefined;
+  }
+
   /** Redelivers a stored event to one named subscription, once (dead-letter replay). */
   async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome> {
     const subscription = this.registry.named(subscriptionName);

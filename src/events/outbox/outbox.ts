@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { CloudEvent } from 'cloudevents';
+import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { ClsService } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 import { qualifiedType } from '../catalog';
@@ -49,6 +49,18 @@ export class Outbox {
     // Tells the dispatcher, after this transaction commits, that there is something to send.
     tx.queryRunner.data[PUBLISHED_EVENTS] = true;
     return event;
+  }
+
+  /**
+   * Sends an event that was published before once more, unchanged (same id and source: every subscription
+   * that handled it already takes it as a duplicate). Dead-letter replay uses it where the failed subscription
+   * runs in another process, behind the Broker.
+   */
+  async republish(event: CloudEventV1<unknown>): Promise<void> {
+    const tx = this.txHost.tx;
+    if (!tx.queryRunner?.isTransactionActive) throw new Error(`republishing ${event.id} outside a transaction`);
+    await tx.query('INSERT INTO events.outbox (event_id, type, subject, event) VALUES ($1, $2, $3, $4)', [event.id, event.type, event.subject ?? null, event]);
+    tx.queryRunner.data[PUBLISHED_EVENTS] = true;
   }
 
   /**

@@ -7,7 +7,9 @@ import { ClsModule } from 'nestjs-cls';
 import type { IncomingMessage } from 'node:http';
 import { TRACEPARENT_KEY } from '../../events/trace-scope';
 import { childTraceparent } from '../../events/trace-context';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, databaseConfig } from './database.config';
+import { migrateUnderLock } from './migrate';
 
 export type Migration = new () => object;
 
@@ -35,14 +37,19 @@ export class DatabaseModule {
             type: 'postgres' as const,
             url: target.url,
             migrations,
-            migrationsRun: true,
-            migrationsTransactionMode: 'each' as const,
+            migrationsRun: false,
             autoLoadEntities: true,
             synchronize: false,
             logging: ['error' as const],
             // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
             extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE), connectionTimeoutMillis: 10_000 },
           }),
+          // Migrations run before anything can use the connection, under a lock the other processes respect.
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await migrateUnderLock(dataSource);
+            return dataSource;
+          },
         }),
         ClsModule.forRoot({
           global: true,
