@@ -50,6 +50,8 @@ async function bundle() {
     define: { 'import.meta.url': '__bundle_url' },
     banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
     external: OPTIONAL,
+    // --out may lie outside the repository (the tests build into a temp dir): resolve packages from ours.
+    nodePaths: [join(root, 'node_modules')],
     // Class names are Nest's provider tokens and appear in logs: minify, but keep them.
     minify: true,
     keepNames: true,

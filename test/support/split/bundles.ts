@@ -1,0 +1,70 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { eventually } from '../eventually';
+import { ADMIN_TOKEN } from '../test-app';
+
+const ROOT = resolve(__dirname, '../../..');
+
+/** `npm run build:split` into a directory of this test file's own, so parallel suites never share a half-written dist. */
+export function buildSplitBundles(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'split-build-'));
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--split', '--out', dir], { cwd: ROOT, stdio: 'pipe' });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A port nothing listens on right now (the OS picks it), for a child process that must be told its port up front. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** One module's bundle (`<dir>/split/<module>/main.js`) as its own process, the way a Knative Service runs it. */
+export class BundleProcess {
+  private child?: ChildProcess;
+  readonly output: string[] = [];
+  url = '';
+
+  constructor(
+    readonly module: string,
+    private readonly dir: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  async start(): Promise<this> {
+    const port = await freePort();
+    this.url = `http://127.0.0.1:${port}`;
+    const env = { ...process.env, LOG_LEVEL: 'error', ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...this.env, PORT: String(port) };
+    this.child = spawn(process.execPath, [join(this.dir, 'split', this.module, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
+    this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
+    await eventually(
+      async () => {
+        if (this.exited()) throw new Error(`${this.module} exited with ${this.child!.exitCode}: ${this.output.join('')}`);
+        expect((await fetch(`${this.url}/readyz`)).status).toBe(200);
+      },
+      { timeoutMs: 30_000 },
+    );
+    return this;
+  }
+
+  exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** SIGTERM, as Knative scales a pod down; resolves when the process is gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.exited()) return { code: this.child?.exitCode ?? null, signal: this.child?.signalCode ?? null };
+    const exited = once(this.child!, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    this.child!.kill(signal);
+    const [code, by] = await exited;
+    return { code, signal: by };
+  }
+}
