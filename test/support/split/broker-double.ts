@@ -47,6 +47,8 @@ export class BrokerDouble {
   private readonly inflight = new Set<Promise<void>>();
   private readonly server: Server = createServer((request, response) => void this.ingress(request, response));
   private stopping = false;
+  /** How many of the next ingress requests to refuse with 503, as a Broker that is briefly unavailable does. */
+  refusals = 0;
   url = '';
 
   constructor(private readonly triggers: GeneratedTrigger[] = generatedTriggers()) {}
@@ -75,6 +77,11 @@ export class BrokerDouble {
   private async ingress(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (this.refusals > 0) {
+      this.refusals--;
+      response.writeHead(503).end('broker unavailable');
+      return;
+    }
     let events: CloudEvent<unknown>[];
     try {
       events = cloudEventsOf({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
