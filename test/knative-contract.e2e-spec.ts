@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { BrokerDouble } from './support/split/broker-double';
-import { BundleProcess, buildSplitBundles } from './support/split/bundles';
+import { BundleProcess, buildSplitBundles, WITHOUT_NODE_MODULES } from './support/split/bundles';
 import { ADMIN_TOKEN } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -182,7 +182,7 @@ describe('each built bundle keeps the Knative contract', () => {
   });
 
   it('refuses to start in http mode without K_SINK, naming it', async () => {
-    const child = spawn(process.execPath, [join(build.dir, 'split/payment/main.js')], { env: { ...process.env, DATABASE_URL: db.url, PORT: '0', K_SINK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...WITHOUT_NODE_MODULES, join(build.dir, 'split/payment/main.js')], { env: { ...process.env, DATABASE_URL: db.url, PORT: '0', K_SINK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stderr!.on('data', (chunk) => output.push(String(chunk)));
     const [code] = await once(child, 'exit');

@@ -5,6 +5,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
 import type { IncomingMessage } from 'node:http';
+import * as pg from 'pg';
 import { TRACEPARENT_KEY } from '../../events/trace-scope';
 import { childTraceparent } from '../../events/trace-context';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -35,6 +36,8 @@ export class DatabaseModule {
           inject: [databaseConfig.KEY],
           useFactory: (config: DatabaseConfig) => ({
             type: 'postgres' as const,
+            // Handed over rather than left to TypeORM's require-by-name, which a bundle (dist/split) cannot follow.
+            driver: pg,
             url: target.url,
             migrations,
             migrationsRun: false,

@@ -9,6 +9,9 @@ import { ADMIN_TOKEN } from '../test-app';
 
 const ROOT = resolve(__dirname, '../../..');
 
+/** Node arguments that hide node_modules from a bundle, as in an image holding the bundle alone. */
+export const WITHOUT_NODE_MODULES = ['--require', resolve(__dirname, 'without-node-modules.js')];
+
 /** `npm run build:split` into a directory of this test file's own, so parallel suites never share a half-written dist. */
 export function buildSplitBundles(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'split-build-'));
@@ -42,7 +45,7 @@ export class BundleProcess {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     const env = { ...process.env, LOG_LEVEL: 'error', ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...this.env, PORT: String(port) };
-    this.child = spawn(process.execPath, [join(this.dir, 'split', this.module, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...WITHOUT_NODE_MODULES, join(this.dir, 'split', this.module, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
     await eventually(
