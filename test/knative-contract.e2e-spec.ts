@@ -2,6 +2,8 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { BrokerDouble } from './support/split/broker-double';
@@ -190,9 +192,34 @@ describe('each built bundle keeps the Knative contract', () => {
     expect(output.join('')).toMatch(/invalid http-transport configuration:\n\s+K_SINK:/);
   });
 
-  it('shuts down through its drain hooks on SIGTERM, as when Knative scales it to zero', async () => {
-    const payment = processes.get('payment')!;
-    const exit = await payment.stop('SIGTERM');
-    expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+  it('finishes the delivery in flight before it exits on SIGTERM, as when Knative scales it to zero', async () => {
+    // A notification webhook that holds every call until the test lets it answer.
+    const held: ServerResponse[] = [];
+    const webhook = createServer((request, response) => void request.resume().on('end', () => held.push(response))).listen(0, '127.0.0.1');
+    await once(webhook, 'listening');
+    const notification = new BundleProcess('notification', build.dir, { DATABASE_URL: db.url, K_SINK: sink.url, NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/` });
+    try {
+      await notification.start();
+      const orderId = randomUUID();
+      const message = HTTP.binary(event('payment.result', { orderId, userId: 'ursula', status: 'succeeded', amount: '2.00' }));
+      const delivery = fetch(notification.url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+      await eventually(() => expect(held).toHaveLength(1));
+
+      const exited = notification.stop('SIGTERM');
+      // The listener is closed (no new connections) while the delivery is still in flight; then it may finish.
+      await eventually(() => expect(fetch(`${notification.url}/healthz`)).rejects.toThrow());
+      held[0].writeHead(200).end();
+
+      const answer = await delivery;
+      expect(answer.status).toBe(204);
+      // Else the idle keep-alive connection would hold the server open for its keep-alive timeout.
+      expect(answer.headers.get('connection')).toBe('close');
+      const exit = await exited;
+      expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+      expect(await count(db, 'SELECT count(*) AS n FROM notification.notifications WHERE order_id = $1', orderId)).toBe(2);
+    } finally {
+      await notification.stop('SIGKILL');
+      webhook.close();
+    }
   });
 });

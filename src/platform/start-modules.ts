@@ -53,6 +53,7 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
       { logger: LOG_LEVELS[http.LOG_LEVEL], abortOnError: false },
     );
     acceptCloudEventBodies(app);
+    closeKeepAliveWhenClosing(app);
     app.enableShutdownHooks();
     app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
@@ -79,4 +80,22 @@ function acceptCloudEventBodies(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+}
+
+/**
+ * On SIGTERM the requests in flight finish, but their keep-alive connections would then hold the server's
+ * close() open for Fastify's keep-alive timeout (72 s, longer than Knative waits): answers sent once closing
+ * has begun ask the client to close the connection instead.
+ */
+function closeKeepAliveWhenClosing(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
