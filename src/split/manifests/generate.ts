@@ -70,8 +70,14 @@ function cliOptions(args: string[]): { dir: string; options: ManifestOptions } {
   const canary = value('--canary');
   const dir = value('--dir') ? resolve(value('--dir')!) : KNATIVE_DIR;
   if (canary === undefined) return { dir, options: {} };
-  if (dir === KNATIVE_DIR) throw new Error('--canary writes a rollout variant: name its directory with --dir');
+  if (dir === KNATIVE_DIR) usage('--canary writes a rollout variant: name its directory with --dir');
+  if (!/^\d+$/.test(canary) || Number(canary) > 100) usage(`--canary takes a percent from 0 to 100, got ${canary}`);
   return { dir, options: { traffic: { canaryPercent: Number(canary), stableRevision: value('--stable-revision') ?? '00001' } } };
+}
+
+function usage(problem: string): never {
+  console.error(`${problem}\nusage: npm run manifests [-- --check] [-- --canary <percent> --stable-revision <suffix> --dir <directory>]`);
+  process.exit(1);
 }
 
 if (require.main === module) {
