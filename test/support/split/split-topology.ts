@@ -1,14 +1,13 @@
+import { MODULE_NAMES, ModuleName } from '../../../src/modules';
 import { Topology } from '../../scenarios/chain.scenarios';
 import { createTestDatabase } from '../test-database';
 import { BrokerDouble } from './broker-double';
 import { BundleProcess, buildSplitBundles } from './bundles';
 import { Gateway } from './gateway';
 
-export const SPLIT_MODULES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'] as const;
-
 export interface SplitTopology extends Topology {
   broker: BrokerDouble;
-  processes: Record<(typeof SPLIT_MODULES)[number], BundleProcess>;
+  processes: Record<ModuleName, BundleProcess>;
 }
 
 /**
@@ -21,7 +20,7 @@ export async function startSplitTopology(env: Record<string, string> = {}): Prom
   const db = await createTestDatabase();
   const broker = new BrokerDouble();
   const sink = await broker.start();
-  const processes = Object.fromEntries(SPLIT_MODULES.map((module) => [module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: sink, ...env })])) as SplitTopology['processes'];
+  const processes = Object.fromEntries(MODULE_NAMES.map((module) => [module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: sink, ...env })])) as SplitTopology['processes'];
   const gateway = new Gateway([
     { prefix: '/orders', target: () => processes.orders.url },
     { prefix: '/inventory', target: () => processes.inventory.url },
