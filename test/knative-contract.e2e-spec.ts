@@ -83,7 +83,7 @@ describe('each built bundle keeps the Knative contract', () => {
     const kSink = await sink.start();
     for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter']) processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink }));
     await Promise.all([...processes.values()].map((process) => process.start()));
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([...processes.values()].map((process) => process.stop()));

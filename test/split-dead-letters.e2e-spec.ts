@@ -17,7 +17,7 @@ describe('dead letters across the five Knative Services', () => {
 
   beforeAll(async () => {
     topology = await startSplitTopology();
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await topology?.stop();

@@ -100,7 +100,7 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
 
     beforeAll(async () => {
       topology = await start();
-    }, 120_000);
+    }, 180_000);
 
     afterAll(async () => {
       await topology?.stop();

@@ -7,7 +7,7 @@ const MIGRATION_LOCK = 7_305_119_402;
  * Applies the pending migrations while holding a Postgres advisory lock. Split deployments start one process
  * per module at once on one database, each with the events schema among its migrations: without the lock two
  * would create the same tables. One connection does it all, so it also works with the embedded one-session Postgres.
- * When everything is applied already it costs three short queries: a restart does no migration work.
+ * When everything is applied already it costs a handful of short queries: a restart does no migration work.
  */
 export async function migrateUnderLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();

@@ -10,8 +10,8 @@ const PING_TIMEOUT_MS = 1500;
 /**
  * `/healthz`: the process is alive. `/readyz`: it can do its job (database reachable, migrations applied),
  * answered in Terminus's shape (`status`, `info`, `error`, `details`). Written by hand rather than with
- * @nestjs/terminus: Terminus looks its optional packages up on disk at start, which a bundled entrypoint
- * (dist/split) has no node_modules for, and it is the single heaviest import of a cold start.
+ * @nestjs/terminus: Terminus looks its optional packages up on disk (import.meta.resolve) when its indicators
+ * are created, and a bundled entrypoint (dist/split) has no node_modules to find them in.
  */
 @Controller()
 export class HealthController {

@@ -44,17 +44,21 @@ export class BundleProcess {
   async start(): Promise<this> {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, LOG_LEVEL: 'error', ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...this.env, PORT: String(port) };
+    // A smaller pool than production's: five bundles per suite share the machine's Postgres with every other suite.
+    const env = { ...process.env, LOG_LEVEL: 'error', ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', DATABASE_POOL_SIZE: '10', ...this.env, PORT: String(port) };
     this.child = spawn(process.execPath, [...WITHOUT_NODE_MODULES, join(this.dir, 'split', this.module, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
+    // Generous: the machine's cores are shared with other suites, and several bundles start at once.
     await eventually(
       async () => {
         if (this.exited()) throw new Error(`${this.module} exited with ${this.child!.exitCode}: ${this.output.join('')}`);
         expect((await fetch(`${this.url}/readyz`)).status).toBe(200);
       },
-      { timeoutMs: 30_000 },
-    );
+      { timeoutMs: 100_000, intervalMs: 100 },
+    ).catch((error: Error) => {
+      throw new Error(`${this.module} not ready: ${error.message}\n${this.output.join('').slice(-2000)}`);
+    });
     return this;
   }
 
