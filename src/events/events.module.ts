@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
 import { EventLog } from './event-log';
@@ -23,6 +24,7 @@ import { InProcessTransport } from './transport/in-process.transport';
     EventLog,
     SubscriptionRegistry,
     EventRouter,
+    DeliveryTransaction,
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,

@@ -9,6 +9,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestApp {
   url: string;
+  /** The Nest application, for tests that watch a provider from inside. */
+  app: RunningApp['app'];
   db: TestDatabase;
   /** JSON over HTTP; `admin` adds the bearer token. */
   http<T = any>(method: string, path: string, body?: unknown, options?: { admin?: boolean; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
@@ -30,6 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }
   return {
     url: running.url,
+    app: running.app,
     db,
     http: (method, path, body, options) => request(running.url, method, path, body, options),
     stop: async () => {

@@ -1,43 +1,37 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
-import { ClsService } from 'nestjs-cls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { catalogName } from '../catalog';
 import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
-import { Inbox } from '../inbox/inbox';
-import { TRACEPARENT_KEY } from '../trace-scope';
 import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
-import { Bulkhead } from './bulkhead';
-import { DeliveryContext } from './delivery-context';
+import { DeliveryQueue } from './delivery-queue';
+import { Delivery, DeliveryTransaction, Outcome } from './delivery-transaction';
 import { backoffMs } from './delivery-policy';
 import { durationMs } from './duration';
 import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
 
-export type Outcome = 'handled' | 'duplicate' | 'skipped';
+export type { Outcome } from './delivery-transaction';
 
 /**
  * Delivers an event to the subscriptions of this process, each under its own delivery policy:
- * one transaction per attempt (inbox record + the handler's effects + the events it publishes),
- * retries with backoff, and dead-lettering when the event is poison or retries run out.
+ * each attempt's inbox record, effects and published events commit together (busy subscriptions share one
+ * transaction among several events: DeliveryTransaction), retries with backoff, and dead-lettering when the
+ * event is poison or retries run out.
  */
 @Injectable()
 export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventRouter.name);
   private deadLetters?: DeadLetterSink;
-  private readonly bulkheads = new Map<string, Bulkhead>();
+  private readonly queues = new Map<string, DeliveryQueue<Delivery, Outcome>>();
   private readonly stopping = new AbortController();
 
   constructor(
     private readonly registry: SubscriptionRegistry,
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly inbox: Inbox,
-    private readonly cls: ClsService,
+    private readonly transaction: DeliveryTransaction,
     private readonly moduleRef: ModuleRef,
     private readonly metrics: DeliveryMetrics,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
@@ -103,23 +97,18 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private async attemptOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt: number): Promise<Outcome> {
     const data = this.validate(subscription, event);
     if (subscription.when && !subscription.when(data, event)) return 'skipped';
-    const context = new DeliveryContext([event, attempt, subscription.name]);
-    const handle = () => this.cls.run(async () => {
-      this.cls.set(TRACEPARENT_KEY, event.traceparent);
-      return this.txHost.withTransaction(async (): Promise<Outcome> => {
-        if (!(await this.inbox.record(subscription.name, event, attempt))) return 'duplicate';
-        await subscription.invoke(data, context);
-        return 'handled';
-      });
-    });
-    // The timeout bounds the attempt itself, not its wait for a free slot.
-    return this.bulkhead(subscription).run(() => withTimeout(handle(), durationMs(subscription.delivery.timeout), subscription.name));
+    return this.queue(subscription).submit({ event, data, attempt });
   }
 
-  private bulkhead(subscription: LocalSubscription): Bulkhead {
-    let bulkhead = this.bulkheads.get(subscription.name);
-    if (!bulkhead) this.bulkheads.set(subscription.name, (bulkhead = new Bulkhead(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY)));
-    return bulkhead;
+  private queue(subscription: LocalSubscription): DeliveryQueue<Delivery, Outcome> {
+    let queue = this.queues.get(subscription.name);
+    if (!queue) {
+      // The timeout bounds the batch's transaction, not its wait for a free slot.
+      const run = (deliveries: Delivery[]) => withTimeout(this.transaction.run(subscription, deliveries), durationMs(subscription.delivery.timeout), subscription.name);
+      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, this.config.EVENTS_DELIVERY_BATCH, run);
+      this.queues.set(subscription.name, queue);
+    }
+    return queue;
   }
 
   /** Redelivers a stored event to one named subscription, once (dead-letter replay). */
