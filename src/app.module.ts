@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsModule, EventsSchema1732500000000 } from './events';
+import { EventsModule, eventsMigrations } from './events';
 import { MODULES, ModuleName } from './modules';
 import { DatabaseModule, DatabaseTarget } from './platform/database/database.module';
 import { HealthModule } from './platform/health/health.module';
@@ -21,7 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule,
-        DatabaseModule.forRoot(database, [EventsSchema1732500000000, ...chosen.flatMap((module) => module.migrations)]),
+        DatabaseModule.forRoot(database, [...eventsMigrations, ...chosen.flatMap((module) => module.migrations)]),
         EventsModule,
         HealthModule,
         MetricsModule.forRoot({ orders: modules.includes('orders') }),

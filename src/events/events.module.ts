@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DeliveryFailures } from './delivery/delivery-failures';
+import { DeliveryJournal } from './delivery/delivery-journal';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
 import { EventLog } from './event-log';
@@ -22,6 +24,8 @@ import { InProcessTransport } from './transport/in-process.transport';
     Inbox,
     EventLog,
     SubscriptionRegistry,
+    DeliveryFailures,
+    DeliveryJournal,
     EventRouter,
     OutboxDispatcher,
     EventBusServer,
