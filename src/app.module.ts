@@ -7,6 +7,7 @@ import { LogLevel } from './platform/logging/log-options';
 import { LoggingModule } from './platform/logging/logging.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { PlatformModule } from './platform/platform.module';
+import { TracingModule } from './platform/tracing/tracing.module';
 
 export interface AppOptions {
   /** The modules this process runs; every one in the monolith. */
@@ -29,6 +30,7 @@ export class AppModule {
         DatabaseModule.forRoot(database, [...eventsMigrations, ...chosen.flatMap((module) => module.migrations)]),
         EventsModule,
         HealthModule,
+        TracingModule,
         MetricsModule.forRoot({ orders: modules.includes('orders') }),
         ...chosen.map((module) => module.module),
       ],

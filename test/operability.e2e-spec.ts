@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { eventually } from './support/eventually';
 import { ADMIN_TOKEN, AppProcess, freePort, request } from './support/test-app';
@@ -9,7 +11,9 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
  * The built app (`dist/main.js`) as an operator sees it: JSON log lines, one per delivery attempt, without
- * secrets (also when the configuration is wrong), and a SIGTERM that turns readiness off before draining.
+ * secrets (also when the configuration is wrong), OpenTelemetry spans when a collector is configured, and a
+ * SIGTERM that turns readiness off before draining. A real process also because the OTLP exporter loads
+ * `http` with a dynamic import, which Jest refuses in process.
  */
 
 const ROOT = resolve(__dirname, '..');
@@ -54,6 +58,42 @@ class HeldWebhook {
     this.server.closeAllConnections();
     this.server.close();
     await once(this.server, 'close');
+  }
+}
+
+interface ExportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: Array<{ key: string; value: Record<string, unknown> }>;
+}
+
+/** A tiny OTLP/HTTP collector: keeps the spans posted to it as JSON. */
+class Collector {
+  readonly spans: ExportedSpan[] = [];
+  readonly paths: string[] = [];
+  private readonly server: Server = createServer((request, response) => void this.receive(request).then(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
+
+  async start(): Promise<string> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+
+  private async receive(request: IncomingMessage): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const body = JSON.parse((request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
+    this.paths.push(request.url ?? '');
+    for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) this.spans.push(...scope.spans);
   }
 }
 
@@ -140,6 +180,43 @@ describe('the built app, as operators see it', () => {
       expect(lines).toEqual([expect.objectContaining({ level: 'fatal', code: 'CONFIG_INVALID', msg: expect.stringContaining(key) })]);
       expect(`${run.stdout}${run.stderr}`).not.toContain(DB_PASSWORD);
       expect(`${run.stdout}${run.stderr}`).not.toContain(ADMIN_TOKEN);
+    }
+  });
+
+  it('exports one OpenTelemetry span per handler attempt, in the trace of the request that placed the order', async () => {
+    const collector = new Collector();
+    try {
+      const { url } = await start({ OTEL_EXPORTER_OTLP_ENDPOINT: await collector.start(), OTEL_BSP_SCHEDULE_DELAY: '100' });
+      const traceId = randomBytes(16).toString('hex');
+      const placed = await request(url, 'POST', '/orders', { userId: 'traced', items: [{ sku: 'SKU-003', quantity: 1 }] }, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+      const orderId: string = placed.body.orderId;
+
+      // Six handlings: the seventh delivery (stock release) is filtered out before any attempt.
+      const spans = await eventually(() => {
+        const ours = collector.spans.filter((span) => span.traceId === traceId);
+        expect(ours).toHaveLength(6);
+        return ours;
+      });
+      expect(new Set(collector.paths)).toEqual(new Set(['/v1/traces']));
+      expect(spans.map((span) => span.name).sort()).toEqual(
+        [
+          'inventory-reserve-stock-when-order-created',
+          'notification-notify-when-payment-result',
+          'orders-mark-reserved-when-payment-requested',
+          'orders-record-order-when-order-created',
+          'orders-settle-when-payment-result',
+          'payment-take-payment-when-payment-requested',
+        ].map((name) => `${name} process`),
+      );
+      // The span of a handler is the parent of the spans handling what it published.
+      const reserve = spans.find((span) => span.name.startsWith('inventory-reserve'))!;
+      const payment = spans.find((span) => span.name.startsWith('payment-take'))!;
+      expect(payment.parentSpanId).toBe(reserve.spanId);
+      const [{ traceparent }] = await db.query<{ traceparent: string }>(`SELECT event->>'traceparent' AS traceparent FROM events.outbox WHERE subject = $1 AND type = 'com.toolsku.payment.request'`, [orderId]);
+      expect(traceparent).toBe(`00-${traceId}-${reserve.spanId}-01`);
+      expect(payment.attributes).toContainEqual({ key: 'order_events.attempt', value: { intValue: 1 } });
+    } finally {
+      await collector.stop();
     }
   });
 

@@ -14,6 +14,7 @@ import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { healthConfig } from './health/health.config';
 import { httpConfig } from './http/http.config';
+import { tracingConfig } from './tracing/tracing.config';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -38,7 +39,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const { EVENT_TRANSPORT: transport } = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
   // Every namespace is checked before Nest starts, so a bad value stops the process with one clear message.
   type Namespace = { namespace: string; schema: z.ZodObject };
-  const configs: Namespace[] = [eventsConfig, healthConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
+  const configs: Namespace[] = [eventsConfig, healthConfig, tracingConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
   for (const config of configs) parseConfig(config.namespace, config.schema, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };

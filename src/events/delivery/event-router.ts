@@ -7,6 +7,7 @@ import { ClsService } from 'nestjs-cls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
+import { HANDLER_TRACER, HandlerTracer } from '../../platform/tracing/handler-tracer';
 import { catalogName } from '../catalog';
 import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
@@ -41,6 +42,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly moduleRef: ModuleRef,
     private readonly metrics: DeliveryMetrics,
     private readonly journal: DeliveryJournal,
+    @Inject(HANDLER_TRACER) private readonly tracer: HandlerTracer,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {}
 
@@ -106,14 +108,17 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     const data = this.validate(subscription, event);
     if (subscription.when && !subscription.when(data, event)) return 'skipped';
     const context = new DeliveryContext([event, attempt, subscription.name]);
-    const handle = () => this.cls.run(async () => {
-      this.cls.set(TRACEPARENT_KEY, event.traceparent);
-      return this.txHost.withTransaction(async (): Promise<Outcome> => {
-        if (!(await this.inbox.record(subscription.name, event, attempt))) return 'duplicate';
-        await subscription.invoke(data, context);
-        return 'handled';
-      });
-    });
+    const handle = () =>
+      this.tracer.run(subscription, event, attempt, (traceparent) =>
+        this.cls.run(async () => {
+          this.cls.set(TRACEPARENT_KEY, traceparent);
+          return this.txHost.withTransaction(async (): Promise<Outcome> => {
+            if (!(await this.inbox.record(subscription.name, event, attempt))) return 'duplicate';
+            await subscription.invoke(data, context);
+            return 'handled';
+          });
+        }),
+      );
     // The timeout bounds the attempt itself, not its wait for a free slot.
     return this.bulkhead(subscription).run(() => withTimeout(handle(), durationMs(subscription.delivery.timeout), subscription.name));
   }

@@ -8,7 +8,7 @@ import { qualifiedType } from '../catalog';
 import { EventContract, EventData } from '../contract';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { TRACEPARENT_KEY } from '../trace-scope';
-import { childTraceparent } from '../trace-context';
+import { isTraceparent, newTraceparent } from '../trace-context';
 
 /**
  * Publishing an event = writing it to `events.outbox` in the caller's transaction, so the state change and
@@ -38,7 +38,7 @@ export class Outbox {
       time: new Date().toISOString(),
       datacontenttype: 'application/json',
       data: contract.schema.parse(data) as EventData<C>,
-      traceparent: childTraceparent(this.cls.get(TRACEPARENT_KEY)),
+      traceparent: this.currentTraceparent(),
     });
     await tx.query('INSERT INTO events.outbox (event_id, type, subject, event) VALUES ($1, $2, $3, $4)', [
       event.id,
@@ -49,6 +49,15 @@ export class Outbox {
     // Tells the dispatcher, after this transaction commits, that there is something to send.
     tx.queryRunner.data[PUBLISHED_EVENTS] = true;
     return event;
+  }
+
+  /**
+   * The span the event is published from (the request, or the handler attempt, each with a span id of its
+   * own): the event's consumers are that span's children. A new trace when there is none.
+   */
+  private currentTraceparent(): string {
+    const current: unknown = this.cls.get(TRACEPARENT_KEY);
+    return isTraceparent(current) ? current : newTraceparent();
   }
 
   /**
