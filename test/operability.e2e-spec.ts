@@ -164,6 +164,9 @@ describe('the built app, as operators see it', () => {
     const put = lines.find((line) => line.req?.method === 'PUT');
     expect(put).toMatchObject({ req: { method: 'PUT', url: `/inventory/${sku}` }, res: { statusCode: 200 } });
     expect(Object.keys(put!.req).sort()).toEqual(['id', 'method', 'url']);
+    // Probes are not logged; delivery lines do not carry the id of the request that woke the dispatcher.
+    expect(lines.filter((line) => line.req?.url === '/readyz')).toEqual([]);
+    expect(reserved[0].reqId).toBeUndefined();
     const output = app.output.join('');
     expect(output).not.toContain(ADMIN_TOKEN);
     expect(output).not.toContain(DB_PASSWORD);

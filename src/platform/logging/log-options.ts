@@ -25,11 +25,16 @@ export function requestLogOptions(level: LogLevel): Options<IncomingMessage, Ser
   return {
     ...logOptions(level),
     quietReqLogger: true,
-    autoLogging: { ignore: (request) => UNLOGGED_PATHS.has((request.url ?? '').split('?')[0]) },
+    // Nest's Fastify middleware may rewrite `url`; `originalUrl` keeps the path asked for.
+    autoLogging: { ignore: (request) => UNLOGGED_PATHS.has(pathOf(request as IncomingMessage & { originalUrl?: string })) },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
       req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
   };
+}
+
+function pathOf(request: IncomingMessage & { originalUrl?: string }): string {
+  return (request.originalUrl ?? request.url ?? '').split('?')[0];
 }
