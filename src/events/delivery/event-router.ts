@@ -146,7 +146,10 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown, startedAt: number): Promise<void> {
     if (!subscription.delivery.deadLetter) return this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
-    if (!this.deadLetters) throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
+    if (!this.deadLetters) {
+      await this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
+      throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
+    }
     await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode: codeOf(error), errorMessage: messageOf(error) });
     await this.journal.failed(subscription, event, attempts, error, 'dead_lettered', startedAt);
   }
