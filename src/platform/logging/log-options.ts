@@ -5,7 +5,7 @@ import type { Options } from 'pino-http';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /** Paths pino blanks wherever a log line carries them: credentials must never reach a log. */
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', 'password', 'token', 'secret', 'DATABASE_URL', 'ADMIN_TOKEN'];
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', 'password', 'token', 'secret', 'DATABASE_URL', 'ADMIN_TOKEN'];
 
 /** Probes and scrapes every few seconds would drown the request log. */
 const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
