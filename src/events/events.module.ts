@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DeliveryFailures } from './delivery/delivery-failures';
+import { DeliveryJournal } from './delivery/delivery-journal';
 import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
@@ -23,6 +25,8 @@ import { InProcessTransport } from './transport/in-process.transport';
     Inbox,
     EventLog,
     SubscriptionRegistry,
+    DeliveryFailures,
+    DeliveryJournal,
     EventRouter,
     DeliveryTransaction,
     OutboxDispatcher,

@@ -13,6 +13,7 @@ export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
 export { Outbox } from './outbox/outbox';
 export { EventLog } from './event-log';
-export type { LoggedEvent } from './event-log';
+export type { HandlingStep, LoggedEvent, LoggedFailure, TimelineEntry } from './event-log';
 export { EventsModule } from './events.module';
 export { EventsSchema1732500000000 } from './migrations/1732500000000-events-schema';
+export { eventsMigrations } from './migrations';

@@ -1,16 +1,20 @@
-import { LogLevel } from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { z } from 'zod';
 import { AppModule } from '../app.module';
+import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { EventBusServer } from '../events/server/event-bus.server';
 import { MODULE_NAMES, MODULES, ModuleName } from '../modules';
 import { eventsConfig } from '../events/events.config';
 import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { healthConfig } from './health/health.config';
 import { httpConfig } from './http/http.config';
+import { tracingConfig } from './tracing/tracing.config';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -27,23 +31,15 @@ const modulesConfig = z.object({
     .describe('Comma-separated modules this process runs (default: all, the monolith).'),
 });
 
-const LOG_LEVELS: Record<string, LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 /** Builds and starts an entrypoint: the modules MODULES names, on Postgres (embedded when DATABASE_URL is unset). */
 export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
   const http = parseConfig('http', httpConfig.schema, env);
   const { MODULES: modules } = parseConfig('modules', modulesConfig, env);
   const database = parseConfig('database', databaseConfig.schema, env);
+  const { EVENT_TRANSPORT: transport } = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
   // Every namespace is checked before Nest starts, so a bad value stops the process with one clear message.
   type Namespace = { namespace: string; schema: z.ZodObject };
-  const configs: Namespace[] = [eventsConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
+  const configs: Namespace[] = [eventsConfig, healthConfig, tracingConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
   for (const config of configs) parseConfig(config.namespace, config.schema, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
@@ -51,14 +47,16 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, database: target }),
+      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL }),
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
-      { logger: LOG_LEVELS[http.LOG_LEVEL], abortOnError: false },
+      { bufferLogs: true, abortOnError: false },
     );
+    app.useLogger(app.get(Logger));
     acceptCloudEventBodies(app);
     app.enableShutdownHooks();
     app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
+    announceModules(app, modules, transport);
     await app.listen(http.PORT, '0.0.0.0');
   } catch (error) {
     await embedded?.stop();
@@ -74,6 +72,16 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<Ru
       await embedded?.stop();
     },
   };
+}
+
+/** One start-up line per module this process runs: its subscriptions and how events reach them. */
+function announceModules(app: NestFastifyApplication, modules: readonly ModuleName[], transport: string): void {
+  const logger = new NestLogger('Startup');
+  const subscriptions = app.get(SubscriptionRegistry).all();
+  for (const module of modules) {
+    const own = subscriptions.filter((subscription) => subscription.subscriber === module).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`);
+    logger.log({ msg: `module ${module} started: ${own.length} subscription(s) over ${transport}`, module, transport, subscriptions: own });
+  }
 }
 
 /** Structured and batch CloudEvents arrive as text; the CloudEvents SDK parses (and validates) them. */

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { RunningApp, startApp } from '../../src/platform/bootstrap';
 import { eventually } from './eventually';
@@ -50,6 +51,18 @@ export async function request<T = any>(base: string, method: string, path: strin
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** A TCP port nobody listens on right now (for a child process, which cannot report the port 0 gave it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
 /** The built monolith (`dist/main.js`) as a real child process, for tests that kill it. Build first (`npm run build`). */
 export class AppProcess {
   private child?: ChildProcess;
@@ -66,6 +79,11 @@ export class AppProcess {
       const response = await fetch(`http://127.0.0.1:${this.env.PORT}/readyz`);
       if (response.status !== 200) throw new Error(`not ready: ${response.status}`);
     });
+  }
+
+  /** Everything the process wrote so far, as lines. */
+  lines(): string[] {
+    return this.output.join('').split('\n').filter(Boolean);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

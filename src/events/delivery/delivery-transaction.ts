@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent } from 'cloudevents';
@@ -7,10 +7,11 @@ import { Inbox } from '../inbox/inbox';
 import { publishedIn } from '../outbox/outbox';
 import { TRACEPARENT_KEY } from '../trace-scope';
 import { DeliveryContext } from './delivery-context';
+import { HANDLER_TRACER, HandlerTracer } from '../../platform/tracing/handler-tracer';
+import { Outcome } from './delivery-journal';
 import { Settled } from './delivery-queue';
 import { LocalSubscription } from './subscription-registry';
 
-export type Outcome = 'handled' | 'duplicate' | 'skipped';
 
 /** One event for one subscription, validated: its data as the contract reads it, and which attempt this is. */
 export interface Delivery {
@@ -30,6 +31,7 @@ export class DeliveryTransaction {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly inbox: Inbox,
     private readonly cls: ClsService,
+    @Inject(HANDLER_TRACER) private readonly tracer: HandlerTracer,
   ) {}
 
   run(subscription: LocalSubscription, deliveries: Delivery[]): Promise<Settled<Outcome>[]> {
@@ -64,10 +66,13 @@ export class DeliveryTransaction {
   }
 
   private invoke(subscription: LocalSubscription, { event, data, attempt }: Delivery): Promise<Outcome> {
-    return this.cls.run({ ifNested: 'inherit' }, async () => {
-      this.cls.set(TRACEPARENT_KEY, event.traceparent);
-      await subscription.invoke(data, new DeliveryContext([event, attempt, subscription.name]));
-      return 'handled' as const;
-    });
+    // The handler's span; the events it publishes carry it, so their consumers' spans are its children.
+    return this.tracer.run(subscription, event, attempt, (traceparent) =>
+      this.cls.run({ ifNested: 'inherit' }, async () => {
+        this.cls.set(TRACEPARENT_KEY, traceparent);
+        await subscription.invoke(data, new DeliveryContext([event, attempt, subscription.name]));
+        return 'handled' as const;
+      }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,23 +8,22 @@ import { catalogName } from '../catalog';
 import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
+import { codeOf, DeliveryJournal, messageOf, Outcome } from './delivery-journal';
 import { DeliveryQueue } from './delivery-queue';
-import { Delivery, DeliveryTransaction, Outcome } from './delivery-transaction';
+import { Delivery, DeliveryTransaction } from './delivery-transaction';
 import { backoffMs } from './delivery-policy';
 import { durationMs } from './duration';
 import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
 
-export type { Outcome } from './delivery-transaction';
+export type { Outcome } from './delivery-journal';
 
 /**
  * Delivers an event to the subscriptions of this process, each under its own delivery policy:
- * each attempt's inbox record, effects and published events commit together (busy subscriptions share one
- * transaction among several events: DeliveryTransaction), retries with backoff, and dead-lettering when the
- * event is poison or retries run out.
+ * one transaction per attempt (inbox record + the handler's effects + the events it publishes),
+ * retries with backoff, and dead-lettering when the event is poison or retries run out.
  */
 @Injectable()
 export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(EventRouter.name);
   private deadLetters?: DeadLetterSink;
   private readonly queues = new Map<string, DeliveryQueue<Delivery, Outcome>>();
   private readonly stopping = new AbortController();
@@ -34,6 +33,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly transaction: DeliveryTransaction,
     private readonly moduleRef: ModuleRef,
     private readonly metrics: DeliveryMetrics,
+    private readonly journal: DeliveryJournal,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {}
 
@@ -68,14 +68,15 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   async deliver(subscription: LocalSubscription, event: CloudEvent<unknown>): Promise<void> {
     const { retry } = subscription.delivery;
     for (let attempt = 1; ; attempt++) {
+      const startedAt = performance.now();
       try {
-        await this.deliverOnce(subscription, event, attempt);
+        this.journal.settled(subscription, event, attempt, await this.attemptOnce(subscription, event, attempt), startedAt);
         return;
       } catch (error) {
         const poison = error instanceof AppError && error.kind === 'invalid';
-        if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error);
+        if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error, startedAt);
+        await this.journal.failed(subscription, event, attempt, error, 'failed', startedAt);
         this.metrics.retried(subscription);
-        this.logger.warn(`${subscription.name} failed on ${event.type} ${event.id} (attempt ${attempt}/${retry + 1}): ${describe(error)}`);
         await sleep(backoffMs(subscription.delivery, attempt), undefined, { signal: this.stopping.signal });
       }
     }
@@ -83,13 +84,13 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** One attempt, for callers that own the retrying themselves (an HTTP sender such as Knative, a replay). */
   async deliverOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt = 1): Promise<Outcome> {
-    const started = performance.now();
+    const startedAt = performance.now();
     try {
       const outcome = await this.attemptOnce(subscription, event, attempt);
-      this.metrics.delivered(subscription, outcome, (performance.now() - started) / 1000);
+      this.journal.settled(subscription, event, attempt, outcome, startedAt);
       return outcome;
     } catch (error) {
-      this.metrics.failed(subscription, (performance.now() - started) / 1000);
+      await this.journal.failed(subscription, event, attempt, error, 'failed', startedAt);
       throw error;
     }
   }
@@ -126,18 +127,15 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     throw new MalformedEventError(`event ${event.id}: data of ${event.type} breaks its schema: ${reasons}`);
   }
 
-  private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown): Promise<void> {
-    const errorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
-    this.logger.error(`${subscription.name} gave up on ${event.type} ${event.id} after ${attempts} attempt(s): ${describe(error)}`);
-    if (!subscription.delivery.deadLetter) return;
-    if (!this.deadLetters) throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
-    await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode, errorMessage: describe(error) });
-    this.metrics.deadLettered(subscription, errorCode);
+  private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown, startedAt: number): Promise<void> {
+    if (!subscription.delivery.deadLetter) return this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
+    if (!this.deadLetters) {
+      await this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
+      throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
+    }
+    await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode: codeOf(error), errorMessage: messageOf(error) });
+    await this.journal.failed(subscription, event, attempts, error, 'dead_lettered', startedAt);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

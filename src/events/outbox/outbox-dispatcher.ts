@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CloudEvent } from 'cloudevents';
 import { DataSource } from 'typeorm';
@@ -31,6 +32,12 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   private backlog = false;
   private flush?: NodeJS.Timeout;
   private readonly minimumBatch: number;
+  /**
+   * The async context of start-up, outside any request: a commit wakes the dispatcher from inside the
+   * request (or delivery) that committed, and deliveries must not inherit its async-local state (its
+   * request id would tag every log line of the chain).
+   */
+  private readonly outsideRequests = AsyncLocalStorage.snapshot();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -57,7 +64,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   private handOver(rows: LeasedEvent[]): void {
     if (rows.length === 0) return;
     this.ready.push(...rows);
-    this.sendReady();
+    this.outsideRequests(() => this.sendReady());
   }
 
   private sendReady(): void {
@@ -72,7 +79,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
       this.claimAgain = true;
       return;
     }
-    this.claiming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.claimWhileDue());
+    this.claiming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.outsideRequests(() => this.claimWhileDue()));
   }
 
   /** Before the database closes (TypeORM closes it in onApplicationShutdown): finish what is in flight, record it. */

@@ -10,7 +10,7 @@ import { qualifiedType } from '../catalog';
 import { EventContract, EventData } from '../contract';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { TRACEPARENT_KEY } from '../trace-scope';
-import { childTraceparent } from '../trace-context';
+import { isTraceparent, newTraceparent } from '../trace-context';
 
 /**
  * Publishing an event = writing it to `events.outbox` in the caller's transaction, so the state change and
@@ -42,7 +42,7 @@ export class Outbox {
       time: new Date().toISOString(),
       datacontenttype: 'application/json',
       data: contract.schema.parse(data) as EventData<C>,
-      traceparent: childTraceparent(this.cls.get(TRACEPARENT_KEY)),
+      traceparent: this.currentTraceparent(),
     });
     const json = event.toJSON() as CloudEventV1<unknown>;
     // A dispatching process leases the row to itself at insert and hands it over in memory after the commit:
@@ -55,6 +55,15 @@ export class Outbox {
     )) as { id: string }[];
     if (lease > 0) publishedIn(tx.queryRunner).push({ id, attempts: 1, event: json });
     return event;
+  }
+
+  /**
+   * The span the event is published from (the request, or the handler attempt, each with a span id of its
+   * own): the event's consumers are that span's children. A new trace when there is none.
+   */
+  private currentTraceparent(): string {
+    const current: unknown = this.cls.get(TRACEPARENT_KEY);
+    return isTraceparent(current) ? current : newTraceparent();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { DeliveryContext } from '../delivery/delivery-context';
 import { SubscriptionRegistry } from '../delivery/subscription-registry';
@@ -12,8 +12,6 @@ import { Subscription, SUBSCRIPTION_EXTRA } from '../subscription';
  */
 @Injectable()
 export class EventBusServer extends Server implements CustomTransportStrategy {
-  private readonly log = new Logger('EventBus');
-
   constructor(
     private readonly registry: SubscriptionRegistry,
     private readonly dispatcher: OutboxDispatcher,
@@ -56,6 +54,5 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
         await new Promise<void>((resolve, reject) => this.transformToObservable(result).subscribe({ error: reject, complete: resolve }));
       },
     });
-    this.log.log(`${subscription.name} <- ${subscription.contract.name}`);
   }
 }

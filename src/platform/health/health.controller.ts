@@ -1,9 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Readiness } from './readiness';
 
-/** `/healthz`: the process is alive. `/readyz`: it can do its job (database reachable, migrations applied). */
+/** `/healthz`: the process is alive. `/readyz`: it can do its job (not shutting down, database reachable, migrations applied). */
 @Controller()
 export class HealthController {
   constructor(
@@ -11,6 +13,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('healthz')
@@ -18,10 +21,21 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** 503 with every indicator's state (not the generic error body): probes fail often and on purpose, so no error is logged. */
   @Get('readyz')
-  @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.migrations()]);
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([() => this.shutdown(), () => this.database.pingCheck('database', { timeout: 1500 }), () => this.migrations()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      reply.status(503);
+      return error.getResponse();
+    }
+  }
+
+  private shutdown() {
+    const session = this.indicators.check('shutdown');
+    return this.readiness.draining ? session.down('draining before shutdown') : session.up();
   }
 
   private async migrations() {

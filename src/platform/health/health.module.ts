@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { healthConfig } from './health.config';
 import { HealthController } from './health.controller';
+import { Readiness } from './readiness';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), ConfigModule.forFeature(healthConfig)],
   controllers: [HealthController],
+  providers: [Readiness],
 })
 export class HealthModule {}
