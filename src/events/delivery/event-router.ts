@@ -12,7 +12,8 @@ import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } f
 import { EventsConfig, eventsConfig } from '../events.config';
 import { Inbox } from '../inbox/inbox';
 import { TRACEPARENT_KEY } from '../trace-scope';
-import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
+import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
+import { DeadLetter, DeadLetterSink, localDeadLetterSink } from './dead-letter-sink';
 import { Bulkhead } from './bulkhead';
 import { DeliveryContext } from './delivery-context';
 import { backoffMs } from './delivery-policy';
@@ -30,6 +31,7 @@ export type Outcome = 'handled' | 'duplicate' | 'skipped';
 export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventRouter.name);
   private deadLetters?: DeadLetterSink;
+  private transport?: EventTransport;
   private readonly bulkheads = new Map<string, Bulkhead>();
   private readonly stopping = new AbortController();
 
@@ -44,12 +46,10 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    // The sink lives in the deadletter module, which may run in another process (then it is undefined here).
-    try {
-      this.deadLetters = this.moduleRef.get<DeadLetterSink>(DEAD_LETTER_SINK, { strict: false });
-    } catch {
-      this.deadLetters = undefined;
-    }
+    // Looked up, not injected: a transport that receives from elsewhere depends on this router.
+    this.transport = this.moduleRef.get<EventTransport>(EVENT_TRANSPORT, { strict: false });
+    // The sink lives in the deadletter module; when that runs in another process, the transport carries letters there.
+    this.deadLetters = localDeadLetterSink(this.moduleRef) ?? this.transport.remoteDeadLetters;
   }
 
   /**
@@ -122,11 +122,16 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     return bulkhead;
   }
 
-  /** Redelivers a stored event to one named subscription, once (dead-letter replay). */
-  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome> {
+  /**
+   * Redelivers a stored event to one named subscription (dead-letter replay): here once, or through the
+   * transport when the subscription runs in another process, where its delivery policy applies.
+   */
+  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome | 'forwarded'> {
     const subscription = this.registry.named(subscriptionName);
-    if (!subscription) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
-    return this.deliverOnce(subscription, event as CloudEvent<unknown>);
+    if (subscription) return this.deliverOnce(subscription, event);
+    if (!this.transport?.replay) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
+    await this.transport.replay(subscriptionName, event);
+    return 'forwarded';
   }
 
   /** The event's data as the subscription's contract reads it; a MalformedEventError (poison) when it breaks the schema. */
@@ -141,9 +146,14 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     const errorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
     this.logger.error(`${subscription.name} gave up on ${event.type} ${event.id} after ${attempts} attempt(s): ${describe(error)}`);
     if (!subscription.delivery.deadLetter) return;
-    if (!this.deadLetters) throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
-    await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode, errorMessage: describe(error) });
+    await this.deadLetter({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode, errorMessage: describe(error) });
     this.metrics.deadLettered(subscription, errorCode);
+  }
+
+  /** Hands a letter to the dead-letter sink, here or (through the transport) in the process that runs it. */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    if (!this.deadLetters) throw new Error(`no dead-letter sink reachable from this process for ${letter.subscription}`);
+    await this.deadLetters.accept(letter);
   }
 }
 
