@@ -49,6 +49,13 @@ describe('the CloudEvents Kafka binding', () => {
     expect(recordType(asRecord(toKafkaMessage(event)))).toBe('com.toolsku.order.created');
   });
 
+  it('carries text data as it is', () => {
+    const text = new CloudEvent<unknown>({ id: 'raw-1', source: 'kafka:events', type: 'com.toolsku.unreadable-record', datacontenttype: 'text/plain', data: '{"orderId": ' });
+
+    expect(toKafkaMessage(text).value).toBe('{"orderId": ');
+    expect(fromKafkaRecord(asRecord(toKafkaMessage(text))).data).toBe('{"orderId": ');
+  });
+
   it('reads structured mode', () => {
     const record: KafkaRecord = { key: Buffer.from('order-1'), value: Buffer.from(event.toString()), headers: { 'content-type': Buffer.from('application/cloudevents+json; charset=utf-8') } };
 

@@ -18,7 +18,13 @@ export function toKafkaMessage(event: CloudEventV1<unknown>): Message {
   const { data, data_base64: _binary, ...attributes } = event instanceof CloudEvent ? (event.toJSON() as unknown as CloudEventV1<unknown>) : event;
   const binary = Kafka.binary(new CloudEvent({ ...attributes }, false));
   const headers = Object.fromEntries(Object.entries(binary.headers).filter(([, value]) => value !== undefined && value !== null).map(([header, value]) => [header, String(value)]));
-  return { key: event.subject ?? null, value: data === undefined ? null : JSON.stringify(data), headers };
+  return { key: event.subject ?? null, value: valueOf(data, attributes.datacontenttype), headers };
+}
+
+/** JSON data as JSON; text data (an unreadable record's bytes, kept for its dead letter) as it is. */
+function valueOf(data: unknown, contentType: string | undefined): string | null {
+  if (data === undefined) return null;
+  return typeof data === 'string' && !/json/.test(contentType ?? 'application/json') ? data : JSON.stringify(data);
 }
 
 /** The CloudEvent in a record, binary or structured; an UnreadableRecordError saying why when there is none. */

@@ -41,7 +41,7 @@ export class KafkaTransport implements EventTransport {
   ) {}
 
   readonly remoteDeadLetters: DeadLetterSink = {
-    accept: (letter: DeadLetter) => this.send(this.config.KAFKA_DEAD_LETTER_TOPIC, deadLetteredEvent(letter, `kafka:${this.groupOf(letter.subscription)}`)),
+    accept: (letter: DeadLetter) => this.send(this.config.KAFKA_DEAD_LETTER_TOPIC, deadLetteredEvent(letter, this.destinationOf(letter.subscription))),
   };
 
   async publish(event: CloudEvent<unknown>): Promise<void> {
@@ -118,9 +118,10 @@ export class KafkaTransport implements EventTransport {
     return byModule;
   }
 
-  private groupOf(subscription: string): string {
+  /** The consumer group that failed a subscription; a letter of an unreadable record names the topic instead. */
+  private destinationOf(subscription: string): string {
     const subscriber = this.registry.named(subscription)?.subscriber;
-    return subscriber ? this.groupOfModule(subscriber) : `${this.config.KAFKA_GROUP_PREFIX}.${this.config.KAFKA_TOPIC}`;
+    return subscriber ? `kafka:${this.groupOfModule(subscriber)}` : subscription;
   }
 
   private groupOfModule(module: string): string {
