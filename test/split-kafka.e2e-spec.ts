@@ -156,4 +156,24 @@ describe('five module processes over Kafka', () => {
     expect(available + sold).toBe(initial);
     expect(await deadLetters((letter) => orderIds.includes(letter.subject))).toEqual([]);
   }, 180_000);
+
+  it('leaves its group on SIGTERM with its offsets committed, so the restarted process handles nothing again', async () => {
+    const sku = await freshSku(10);
+    const notified = async (orderId: string) =>
+      eventually(async () => expect(await topology.db.query('SELECT id FROM notification.notifications WHERE order_id = $1', [orderId])).toHaveLength(1), { timeoutMs: 30_000, intervalMs: 10 });
+    const first = (await http('POST', '/orders', { userId: 'sigterm-1', items: [{ sku, quantity: 1 }] })).body.orderId;
+    await notified(first);
+
+    // Nest re-raises the signal after a clean shutdown; a failed one would exit with code 1.
+    expect(await topology.processes.notification.kill('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    await topology.restart('notification');
+    const second = (await http('POST', '/orders', { userId: 'sigterm-2', items: [{ sku, quantity: 1 }] })).body.orderId;
+    await notified(second);
+
+    // A fresh process counts from zero: had offsets been lost, it would have read earlier records again.
+    const metrics = await (await fetch(`${topology.processes.notification.url}/metrics`)).text();
+    const delivered = metrics.split('\n').filter((line) => line.startsWith('events_delivered_total{'));
+    expect(delivered.filter((line) => /outcome="duplicate"/.test(line) && !line.endsWith(' 0'))).toEqual([]);
+    expect(delivered.filter((line) => /outcome="handled"/.test(line) && !line.endsWith(' 0'))).toEqual([expect.stringMatching(/subscription="notification-notify-when-payment-result".* 1$/)]);
+  }, 120_000);
 });

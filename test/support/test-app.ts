@@ -87,10 +87,12 @@ export class AppProcess {
     }, { timeoutMs });
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+  /** Resolves with how the process ended (undefined when it was not running). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
-    await exited;
+    const [code, endedBy] = (await exited) as [number | null, NodeJS.Signals | null];
+    return { code, signal: endedBy };
   }
 }
