@@ -101,7 +101,6 @@ export class KafkaTransport implements EventTransport {
       sessionTimeoutMs: durationMs(this.config.KAFKA_SESSION_TIMEOUT),
       heartbeatIntervalMs: durationMs(this.config.KAFKA_HEARTBEAT_INTERVAL),
       maxWaitMs: durationMs(this.config.KAFKA_MAX_WAIT),
-      partitionsConsumedConcurrently: this.config.KAFKA_TOPIC_PARTITIONS,
     };
     return new RecordConsumer(kafka, settings, handle);
   }
