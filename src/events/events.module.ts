@@ -6,7 +6,7 @@ import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
 import { EventLog } from './event-log';
-import { eventsConfig } from './events.config';
+import { EventsConfig, eventsConfig } from './events.config';
 import { Inbox } from './inbox/inbox';
 import { Outbox } from './outbox/outbox';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
@@ -14,11 +14,13 @@ import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
 import { EventBusServer } from './server/event-bus.server';
 import { EVENT_TRANSPORT } from './transport/event-transport';
 import { InProcessTransport } from './transport/in-process.transport';
+import { kafkaConfig } from './transport/kafka/kafka.config';
+import { KafkaTransport } from './transport/kafka/kafka.transport';
 
 /** The internal event bus every module publishes to and subscribes through. */
 @Global()
 @Module({
-  imports: [ConfigModule.forFeature(eventsConfig)],
+  imports: [ConfigModule.forFeature(eventsConfig), ConfigModule.forFeature(kafkaConfig)],
   controllers: [CloudEventsReceiver],
   providers: [
     Outbox,
@@ -32,8 +34,13 @@ import { InProcessTransport } from './transport/in-process.transport';
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,
-    { provide: EVENT_TRANSPORT, useExisting: InProcessTransport },
+    KafkaTransport,
+    {
+      provide: EVENT_TRANSPORT,
+      inject: [eventsConfig.KEY, InProcessTransport, KafkaTransport],
+      useFactory: (config: EventsConfig, inProcess: InProcessTransport, kafka: KafkaTransport) => (config.EVENT_TRANSPORT === 'kafka' ? kafka : inProcess),
+    },
   ],
-  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher],
+  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT],
 })
 export class EventsModule {}

@@ -9,6 +9,7 @@ import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { EventBusServer } from '../events/server/event-bus.server';
 import { MODULE_NAMES, MODULES, ModuleName } from '../modules';
 import { eventsConfig } from '../events/events.config';
+import { kafkaConfig } from '../events/transport/kafka/kafka.config';
 import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -39,7 +40,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<Ru
   const { EVENT_TRANSPORT: transport } = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
   // Every namespace is checked before Nest starts, so a bad value stops the process with one clear message.
   type Namespace = { namespace: string; schema: z.ZodObject };
-  const configs: Namespace[] = [eventsConfig, healthConfig, tracingConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
+  const configs: Namespace[] = [eventsConfig, kafkaConfig, healthConfig, tracingConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
   for (const config of configs) parseConfig(config.namespace, config.schema, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };

@@ -53,32 +53,41 @@ export async function request<T = any>(base: string, method: string, path: strin
 
 /** A TCP port nobody listens on right now (for a child process, which cannot report the port 0 gave it). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
+  const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { port } = server.address() as { port: number };
   server.close();
   await once(server, 'close');
   return port;
 }
 
-/** The built monolith (`dist/main.js`) as a real child process, for tests that kill it. Build first (`npm run build`). */
+/**
+ * The built app (`dist/main.js`, or `main`) as a real child process, for tests that kill it. Build first
+ * (`npm run build`). `env` needs a PORT; MODULES makes it one module's process.
+ */
 export class AppProcess {
   private child?: ChildProcess;
   readonly output: string[] = [];
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly main = resolve(__dirname, '../../dist/main.js'),
+  ) {}
 
-  async start(): Promise<void> {
-    this.child = spawn(process.execPath, [resolve(__dirname, '../../dist/main.js')], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  get url(): string {
+    return `http://127.0.0.1:${this.env.PORT}`;
+  }
+
+  /** Resolves once /readyz answers 200 (database, migrations and transport ready). */
+  async start(timeoutMs = 20_000): Promise<void> {
+    this.child = spawn(process.execPath, [this.main], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
     await eventually(async () => {
       if (this.child!.exitCode !== null) throw new Error(`app exited with ${this.child!.exitCode}: ${this.output.join('')}`);
       const response = await fetch(`http://127.0.0.1:${this.env.PORT}/readyz`);
-      if (response.status !== 200) throw new Error(`not ready: ${response.status}`);
-    });
+      if (response.status !== 200) throw new Error(`not ready: ${response.status} ${await response.text()}`);
+    }, { timeoutMs });
   }
 
   /** Everything the process wrote so far, as lines. */
@@ -86,10 +95,12 @@ export class AppProcess {
     return this.output.join('').split('\n').filter(Boolean);
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+  /** Resolves with how the process ended (undefined when it was not running). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
-    await exited;
+    const [code, endedBy] = (await exited) as [number | null, NodeJS.Signals | null];
+    return { code, signal: endedBy };
   }
 }

@@ -7,7 +7,8 @@ import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { catalogName } from '../catalog';
 import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
-import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
+import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
+import { DeadLetter, DeadLetterSink, localDeadLetterSink } from './dead-letter-sink';
 import { codeOf, DeliveryJournal, messageOf, Outcome } from './delivery-journal';
 import { DeliveryQueue } from './delivery-queue';
 import { Delivery, DeliveryTransaction } from './delivery-transaction';
@@ -25,6 +26,7 @@ export type { Outcome } from './delivery-journal';
 @Injectable()
 export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private deadLetters?: DeadLetterSink;
+  private transport?: EventTransport;
   private readonly queues = new Map<string, DeliveryQueue<Delivery, Outcome>>();
   private readonly stopping = new AbortController();
 
@@ -38,12 +40,10 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    // The sink lives in the deadletter module, which may run in another process (then it is undefined here).
-    try {
-      this.deadLetters = this.moduleRef.get<DeadLetterSink>(DEAD_LETTER_SINK, { strict: false });
-    } catch {
-      this.deadLetters = undefined;
-    }
+    // Looked up, not injected: a transport that receives from elsewhere depends on this router.
+    this.transport = this.moduleRef.get<EventTransport>(EVENT_TRANSPORT, { strict: false });
+    // The sink lives in the deadletter module; when that runs in another process, the transport carries letters there.
+    this.deadLetters = localDeadLetterSink(this.moduleRef) ?? this.transport.remoteDeadLetters;
   }
 
   /**
@@ -112,11 +112,16 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     return queue;
   }
 
-  /** Redelivers a stored event to one named subscription, once (dead-letter replay). */
-  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome> {
+  /**
+   * Redelivers a stored event to one named subscription (dead-letter replay): here once, or through the
+   * transport when the subscription runs in another process, where its delivery policy applies.
+   */
+  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome | 'forwarded'> {
     const subscription = this.registry.named(subscriptionName);
-    if (!subscription) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
-    return this.deliverOnce(subscription, event as CloudEvent<unknown>);
+    if (subscription) return this.deliverOnce(subscription, event);
+    if (!this.transport?.replay) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
+    await this.transport.replay(subscriptionName, event);
+    return 'forwarded';
   }
 
   /** The event's data as the subscription's contract reads it; a MalformedEventError (poison) when it breaks the schema. */
@@ -129,12 +134,20 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown, startedAt: number): Promise<void> {
     if (!subscription.delivery.deadLetter) return this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
-    if (!this.deadLetters) {
+    const letter = { event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode: codeOf(error), errorMessage: messageOf(error) };
+    try {
+      await this.deadLetter(letter);
+    } catch (failure) {
       await this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
-      throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
+      throw failure;
     }
-    await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode: codeOf(error), errorMessage: messageOf(error) });
     await this.journal.failed(subscription, event, attempts, error, 'dead_lettered', startedAt);
+  }
+
+  /** Hands a letter to the dead-letter sink, here or (through the transport) in the process that runs it. */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    if (!this.deadLetters) throw new Error(`no dead-letter sink reachable from this process for ${letter.subscription}`);
+    await this.deadLetters.accept(letter);
   }
 }
 

@@ -5,9 +5,11 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
 import type { IncomingMessage } from 'node:http';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { TRACEPARENT_KEY } from '../../events/trace-scope';
 import { childTraceparent } from '../../events/trace-context';
 import { DatabaseConfig, databaseConfig } from './database.config';
+import { migrate } from './migrate';
 
 export type Migration = new () => object;
 
@@ -18,8 +20,8 @@ export interface DatabaseTarget {
 }
 
 /**
- * TypeORM on Postgres with the migrations of the modules this process runs (applied at start, never
- * `synchronize`), and transactions carried in async-local storage so services, the inbox and the outbox
+ * TypeORM on Postgres with the migrations of the modules this process runs (applied at start under an
+ * advisory lock, never `synchronize`), and transactions carried in async-local storage so services, the inbox and the outbox
  * share one without passing it around.
  */
 @Module({})
@@ -35,7 +37,7 @@ export class DatabaseModule {
             type: 'postgres' as const,
             url: target.url,
             migrations,
-            migrationsRun: true,
+            migrationsRun: false,
             migrationsTransactionMode: 'each' as const,
             autoLoadEntities: true,
             synchronize: false,
@@ -43,6 +45,11 @@ export class DatabaseModule {
             // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
             extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE), connectionTimeoutMillis: 10_000 },
           }),
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await migrate(dataSource);
+            return dataSource;
+          },
         }),
         ClsModule.forRoot({
           global: true,

@@ -1,11 +1,12 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { EVENT_TRANSPORT, EventTransport } from '../../events/transport/event-transport';
 import { Readiness } from './readiness';
 
-/** `/healthz`: the process is alive. `/readyz`: it can do its job (not shutting down, database reachable, migrations applied). */
+/** `/healthz`: the process is alive. `/readyz`: it can do its job (not shutting down, database reachable, migrations applied, transport connected). */
 @Controller()
 export class HealthController {
   constructor(
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly readiness: Readiness,
+    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
   ) {}
 
   @Get('healthz')
@@ -25,7 +27,12 @@ export class HealthController {
   @Get('readyz')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     try {
-      return await this.health.check([() => this.shutdown(), () => this.database.pingCheck('database', { timeout: 1500 }), () => this.migrations()]);
+      return await this.health.check([
+        () => this.shutdown(),
+        () => this.database.pingCheck('database', { timeout: 1500 }),
+        () => this.migrations(),
+        () => this.transportState(),
+      ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       reply.status(503);
@@ -36,6 +43,12 @@ export class HealthController {
   private shutdown() {
     const session = this.indicators.check('shutdown');
     return this.readiness.draining ? session.down('draining before shutdown') : session.up();
+  }
+
+  private transportState() {
+    const session = this.indicators.check('transport');
+    const { up, reason } = this.transport.health?.() ?? { up: true };
+    return up ? session.up() : session.down(reason ?? 'not connected');
   }
 
   private async migrations() {
