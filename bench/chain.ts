@@ -1,10 +1,12 @@
 /**
- * npm run bench:chain [-- --orders 2000 --concurrency 32]
+ * npm run bench:chain [-- --orders 2000 --concurrency 32 --transport kafka]
  *
  * Drives orders through the whole chain (POST /orders -> ... -> paid) on real Postgres and prints orders/s
  * and POST->paid latency, beside the ceiling measured in the same run: a bare `pg` loop doing the same four
  * small transactions per order (order, reservation, payment, notification). Budgets (issue #2): chain >= 0.5x
- * ceiling; p99 < 250 ms at half the chain's maximum rate. Figures, never assertions.
+ * ceiling; p99 < 250 ms at half the chain's maximum rate. With `--transport kafka` it then runs the same load
+ * against the split topology (five module processes over Kafka, on the test broker or KAFKA_BROKERS) and
+ * prints it beside the in-process figure (issue #3 budget: >= 0.6x). Figures, never assertions.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,11 +15,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
+import { startKafkaTopology } from '../test/support/kafka/split-topology';
 import { createTestDatabase, TestDatabase } from '../test/support/test-database';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({
+  options: { orders: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, transport: { type: 'string', default: 'inprocess' } },
+});
 const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
+if (!['inprocess', 'kafka'].includes(values.transport!)) throw new Error(`--transport must be inprocess or kafka, not ${values.transport}`);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 async function main(): Promise<void> {
@@ -25,19 +31,35 @@ async function main(): Promise<void> {
   try {
     const ceiling = await bareTransactions(db.url, ORDERS, CONCURRENCY);
     const app = await startApp(db.url);
+    let inProcess: number;
     try {
       await request(app.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
       const saturated = await driveClosedLoop(app.url, db, ORDERS, CONCURRENCY);
+      inProcess = saturated.ordersPerSecond;
       const halfRate = saturated.ordersPerSecond / 2;
       const paced = await driveOpenLoop(app.url, db, Math.max(200, Math.floor(ORDERS / 2)), halfRate);
       report(ceiling, saturated, halfRate, paced);
     } finally {
       await app.stop();
     }
+    if (values.transport === 'kafka') reportSplit(inProcess, await benchSplit());
   } finally {
     // BENCH_KEEP_DB=1 keeps the database for a post-mortem of where orders waited.
     if (process.env.BENCH_KEEP_DB) console.log(`kept database ${db.url}`);
     else await db.drop();
+  }
+}
+
+/** The same closed and open loops against five module processes over Kafka, on their own database. */
+async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: Run }> {
+  const topology = await startKafkaTopology(resolve(__dirname, '../src/main.js'), { ADMIN_TOKEN });
+  try {
+    await request(topology.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
+    const saturated = await driveClosedLoop(topology.url, topology.db, ORDERS, CONCURRENCY);
+    const halfRate = saturated.ordersPerSecond / 2;
+    return { saturated, halfRate, paced: await driveOpenLoop(topology.url, topology.db, Math.max(200, Math.floor(ORDERS / 2)), halfRate) };
+  } finally {
+    await topology.stop();
   }
 }
 
@@ -168,6 +190,17 @@ function report(ceiling: number, saturated: Run, halfRate: number, paced: Run): 
     [`chain at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, `budget p99 < 250 ms ${paced.p99 < 250 ? 'OK' : 'OVER BUDGET'}`],
   ];
   console.log(`\nbench:chain  orders=${ORDERS} concurrency=${CONCURRENCY}`);
+  for (const [what, figure, budget] of rows) console.log(`${what.padEnd(34)} ${figure.padEnd(26)} ${budget}`);
+}
+
+function reportSplit(inProcess: number, { saturated, halfRate, paced }: { saturated: Run; halfRate: number; paced: Run }): void {
+  const ratio = saturated.ordersPerSecond / inProcess;
+  const rows = [
+    ['split over Kafka, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x in-process (budget >= 0.60x) ${ratio >= 0.6 ? 'OK' : 'OVER BUDGET'}`],
+    ['  POST -> paid p50 / p99', `${saturated.p50.toFixed(0)} / ${saturated.p99.toFixed(0)} ms`, 'at saturation'],
+    [`split at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, ''],
+  ];
+  console.log('five module processes, one Kafka topic (test broker unless KAFKA_BROKERS), same database server');
   for (const [what, figure, budget] of rows) console.log(`${what.padEnd(34)} ${figure.padEnd(26)} ${budget}`);
 }
 

@@ -7,6 +7,7 @@ const root = resolve(import.meta.dirname, '..');
 
 // Loaded on demand by Nest, TypeORM, pg or ws only when a feature these services do not use is configured
 // (another transport, another database driver, WebSockets, class-validator pipes, the embedded Postgres).
+// kafkajs too: our Kafka transport is required only when EVENT_TRANSPORT=kafka, which a Knative Service never sets.
 // Left as runtime requires: the bundle never reaches them, and when one is missing Nest names the package.
 const OPTIONAL = [
   '@nestjs/websockets', '@nestjs/websockets/*', '@nestjs/platform-express', '@fastify/static', '@fastify/view', '@fastify/multipart',

@@ -1,15 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsModule, EventsSchema1732500000000 } from './events';
+import { EventsModule, eventsMigrations } from './events';
 import { DatabaseModule, DatabaseTarget } from './platform/database/database.module';
 import { HealthModule } from './platform/health/health.module';
+import { LogLevel } from './platform/logging/log-options';
+import { LoggingModule } from './platform/logging/logging.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { PlatformModule } from './platform/platform.module';
 import { RunnableModule } from './platform/runnable-module';
+import { TracingModule } from './platform/tracing/tracing.module';
 
 export interface AppOptions {
   /** The modules this process runs: every one in the monolith, one in a split entrypoint. */
   modules: readonly RunnableModule[];
   database: DatabaseTarget;
+  /** Least severe level logged (LOG_LEVEL); info when omitted. */
+  logLevel?: LogLevel;
 }
 
 /**
@@ -18,14 +23,16 @@ export interface AppOptions {
  */
 @Module({})
 export class AppModule {
-  static register({ modules, database }: AppOptions): DynamicModule {
+  static register({ modules, database, logLevel = 'info' }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        LoggingModule.forRoot(logLevel),
         PlatformModule,
-        DatabaseModule.forRoot(database, [EventsSchema1732500000000, ...modules.flatMap((module) => module.migrations)]),
+        DatabaseModule.forRoot(database, [...eventsMigrations, ...modules.flatMap((module) => module.migrations)]),
         EventsModule,
         HealthModule,
+        TracingModule,
         MetricsModule.forRoot({ orders: modules.some((module) => module.name === 'orders') }),
         ...modules.map((module) => module.module),
       ],

@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { InvalidConfigError } from './platform/config/define-config';
 import { startApp } from './platform/bootstrap';
+import { exitOnFailedStart } from './platform/logging/failed-start';
 
 /** The monolith entrypoint (MODULES narrows it to a subset of modules). */
-startApp().catch((error: unknown) => {
-  // A bad configuration is the operator's to fix: say what is wrong in one place, without a stack trace.
-  console.error(error instanceof InvalidConfigError ? error.message : error);
-  process.exit(1);
-});
+startApp().catch(exitOnFailedStart);

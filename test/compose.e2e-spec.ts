@@ -3,6 +3,11 @@ import addFormats from 'ajv-formats';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { eventsConfig } from '../src/events/events.config';
+import { kafkaConfig } from '../src/events/transport/kafka/kafka.config';
+import { MODULES } from '../src/modules';
+import { databaseConfig } from '../src/platform/database/database.config';
+import { httpConfig } from '../src/platform/http/http.config';
 
 /**
  * No Docker engine runs where the tests do, so docker-compose.yml and the Dockerfile are checked by construction:
@@ -167,6 +172,14 @@ describe('docker-compose.yml', () => {
       covered.push(...modules);
     }
     expect(covered.sort()).toEqual([...MODULE_NAMES].sort());
+  });
+
+  it('sets only variables the app reads, so a misspelt key cannot pass unnoticed', () => {
+    const configs: Array<{ schema: { shape: object } }> = [httpConfig, databaseConfig, eventsConfig, kafkaConfig, ...Object.values(MODULES).flatMap((module): Array<{ schema: { shape: object } }> => [...module.configs])];
+    const known = new Set(['MODULES', ...configs.flatMap((config) => Object.keys(config.schema.shape))]);
+    for (const [name, service] of [['app', compose.services.app] as const, ...splitServices]) {
+      expect({ name, unknown: Object.keys(environmentOf(service.environment)).filter((key) => !known.has(key)) }).toEqual({ name, unknown: [] });
+    }
   });
 
   it('publishes a host port for the orders process only in the split profile, and keeps Kafka out of the monolith', () => {

@@ -118,6 +118,15 @@ describe('dead letters', () => {
       [NOTIFY_ON_PAYMENT, orderId, NOTIFY_ATTEMPTS, 'NOTIFICATION_WEBHOOK_UNAVAILABLE'],
     );
     expect(Number(stored)).toBe(1);
+    // The order's timeline shows every failed attempt of that subscription, the last one dead-lettered.
+    const { body: order } = await app.http('GET', `/orders/${orderId}`);
+    const failures = order.timeline.filter((entry: { outcome?: string }) => entry.outcome);
+    expect(failures.map(({ subscription, module, attempt, outcome, errorCode }: Record<string, unknown>) => ({ subscription, module, attempt, outcome, errorCode }))).toEqual(
+      [1, 2, 3, 4].map((attempt) => ({ subscription: NOTIFY_ON_PAYMENT, module: 'notification', attempt, outcome: attempt === NOTIFY_ATTEMPTS ? 'dead_lettered' : 'failed', errorCode: 'NOTIFICATION_WEBHOOK_UNAVAILABLE' })),
+    );
+    const types = order.timeline.map((entry: { type: string; outcome?: string }) => `${entry.type}${entry.outcome ? ` ${entry.outcome}` : ''}`);
+    expect(types.indexOf('com.toolsku.payment.result')).toBeLessThan(types.indexOf('com.toolsku.payment.result failed'));
+    expect(types[types.length - 1]).toBe('com.toolsku.payment.result dead_lettered');
 
     webhook.answer = 204;
     const replayed = await app.http<DeadLetterView>('POST', `/dead-letters/${letter.id}/replay`, undefined, { admin: true });

@@ -183,13 +183,14 @@ describe('each built bundle keeps the Knative contract', () => {
     });
   });
 
-  it('refuses to start in http mode without K_SINK, naming it', async () => {
+  it('refuses to start in http mode without K_SINK, naming it in one fatal JSON line', async () => {
     const child = spawn(process.execPath, [...WITHOUT_NODE_MODULES, join(build.dir, 'split/payment/main.js')], { env: { ...process.env, DATABASE_URL: db.url, PORT: '0', K_SINK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stderr!.on('data', (chunk) => output.push(String(chunk)));
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(output.join('')).toMatch(/invalid http-transport configuration:\n\s+K_SINK:/);
+    const lines = output.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ level: 'fatal', code: 'CONFIG_INVALID', msg: expect.stringMatching(/invalid http-transport configuration:\n\s+K_SINK:/) })]);
   });
 
   it('finishes the delivery in flight before it exits on SIGTERM, as when Knative scales it to zero', async () => {

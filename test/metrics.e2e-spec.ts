@@ -77,7 +77,7 @@ describe('GET /metrics', () => {
     ]);
     expect(total(samples, 'event_handler_duration_seconds_count', { subscription: 'inventory-reserve-stock-when-order-created' })).toBe(1);
     expect(total(samples, 'events_outbox_oldest_pending_age_seconds')).toBe(0);
-    expect(select(samples, 'orders_total')).toEqual([{ name: 'orders_total', labels: { status: 'paid' }, value: 1 }]);
+    expect(select(samples, 'orders_by_status')).toEqual([{ name: 'orders_by_status', labels: { status: 'paid' }, value: 1 }]);
     expect(total(samples, 'http_request_duration_seconds_count', { route: '/orders', method: 'POST', status_code: '202' })).toBe(1);
     // The route pattern, never the raw URL with the order id in it.
     expect(total(samples, 'http_request_duration_seconds_count', { route: '/orders/:orderId', method: 'GET', status_code: '200' })).toBeGreaterThanOrEqual(1);
@@ -104,5 +104,13 @@ describe('GET /metrics', () => {
 
     const unbounded = samples.flatMap((sample) => Object.entries(sample.labels).filter(([, value]) => UUID.test(value)).map(([key, value]) => `${sample.name}{${key}="${value}"}`));
     expect(unbounded).toEqual([]);
+  });
+
+  it('names only counters *_total, as Prometheus conventions require', async () => {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    // prom-client's own process metrics (nodejs_active_handles_total is a gauge) are not ours to rename.
+    const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => ({ name, type })).filter(({ name }) => !/^(nodejs|process)_/.test(name));
+    expect(types.length).toBeGreaterThan(0);
+    expect(types.filter(({ name, type }) => name.endsWith('_total') && type !== 'counter')).toEqual([]);
   });
 });

@@ -15,6 +15,9 @@ export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
 export const DEFAULT_EVENT_TYPE_PREFIX = 'com.toolsku';
 
+/** Not an event anyone publishes: the type of the dead letter of a Kafka record that names no type (`<prefix>.unreadable-record`). */
+export const UNREADABLE_RECORD = 'unreadable-record';
+
 export function qualifiedType(name: EventTypeName, prefix: string): string {
   return `${prefix}.${name}`;
 }

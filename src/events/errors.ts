@@ -29,3 +29,15 @@ export class SinkRejectedError extends AppError {
   readonly code = 'EVENT_SINK_REJECTED';
   readonly kind = 'unavailable' as const;
 }
+
+/** A Kafka record that is not a readable CloudEvent (no ce_ headers, bad JSON, missing attributes, a type not in the catalog). */
+export class UnreadableRecordError extends AppError {
+  readonly code = 'EVENT_RECORD_UNREADABLE';
+  readonly kind = 'invalid' as const;
+}
+
+/** A dead letter of a record no subscription could read: there is no subscription to hand it to again. */
+export class NotReplayableError extends AppError {
+  readonly code = 'DEAD_LETTER_NOT_REPLAYABLE';
+  readonly kind = 'conflict' as const;
+}

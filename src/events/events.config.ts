@@ -10,9 +10,10 @@ export const eventsConfig = defineConfig(
     EVENT_TYPE_PREFIX: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'must be a reverse-DNS name such as com.toolsku').default(DEFAULT_EVENT_TYPE_PREFIX).describe('Prefix of every CloudEvent type.'),
     EVENTS_OUTBOX_DISPATCH: booleanFlag.default(true).describe('Whether this process dispatches the outbox (false: an intake-only replica).'),
     EVENTS_OUTBOX_POLL_INTERVAL: isoDuration.default('PT1S').describe('How often the outbox is polled for events committed by other processes or left by a crash.'),
-    EVENTS_OUTBOX_LEASE: isoDuration.default('PT30S').describe('How long a claimed outbox event stays with its dispatcher before another may take it over (renewed while in flight).'),
+    EVENTS_OUTBOX_LEASE: isoDuration.default('PT10S').describe('How long an outbox event stays with the dispatcher that wrote or claimed it before another may take it over (renewed while in flight): the longest an event waits after its dispatcher crashed.'),
     EVENTS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64).describe('Events delivered at once by this process.'),
     EVENTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(8).describe('Deliveries one subscription runs at once in this process (keep it below DATABASE_POOL_SIZE).'),
+    EVENTS_DELIVERY_BATCH: z.coerce.number().int().min(1).max(256).default(32).describe('Most events of one subscription handled in one transaction when they queue up (1: a transaction per event).'),
     K_CE_OVERRIDES: z.string().optional().describe('Set by Knative: JSON {"extensions":{...}} added to every event this process emits.'),
   }),
 );

@@ -1,5 +1,9 @@
 import { Global, Module, Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ModuleRef } from '@nestjs/core';
+import { DeliveryFailures } from './delivery/delivery-failures';
+import { DeliveryJournal } from './delivery/delivery-journal';
+import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
 import { EventLog } from './event-log';
@@ -9,10 +13,11 @@ import { Outbox } from './outbox/outbox';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
 import { EventBusServer } from './server/event-bus.server';
-import { EVENT_TRANSPORT } from './transport/event-transport';
+import { EVENT_TRANSPORT, EventTransport } from './transport/event-transport';
 import { HttpTransport } from './transport/http.transport';
 import { httpTransportConfig } from './transport/http-transport.config';
 import { InProcessTransport } from './transport/in-process.transport';
+import { kafkaConfig } from './transport/kafka/kafka.config';
 
 /**
  * EVENT_TRANSPORT picks where the outbox sends events. With `http` nothing is routed in this process: the
@@ -20,27 +25,42 @@ import { InProcessTransport } from './transport/in-process.transport';
  */
 const transport: Provider = {
   provide: EVENT_TRANSPORT,
-  inject: [eventsConfig.KEY, InProcessTransport],
-  // K_SINK is read only here, when it is needed: the monolith has none.
-  useFactory: (config: EventsConfig, inProcess: InProcessTransport) => (config.EVENT_TRANSPORT === 'http' ? new HttpTransport(httpTransportConfig()) : inProcess),
+  inject: [eventsConfig.KEY, InProcessTransport, ModuleRef],
+  useFactory: async (config: EventsConfig, inProcess: InProcessTransport, moduleRef: ModuleRef): Promise<EventTransport> => {
+    switch (config.EVENT_TRANSPORT) {
+      case 'http':
+        // K_SINK is read only here, when it is needed: the monolith has none.
+        return new HttpTransport(httpTransportConfig());
+      case 'kafka': {
+        // Loaded only here, so a process on another transport never loads kafkajs (the split bundles leave it out).
+        const { KafkaTransport } = await import('./transport/kafka/kafka.transport');
+        return moduleRef.create(KafkaTransport);
+      }
+      default:
+        return inProcess;
+    }
+  },
 };
 
 /** The internal event bus every module publishes to and subscribes through. */
 @Global()
 @Module({
-  imports: [ConfigModule.forFeature(eventsConfig)],
+  imports: [ConfigModule.forFeature(eventsConfig), ConfigModule.forFeature(kafkaConfig)],
   controllers: [CloudEventsReceiver],
   providers: [
     Outbox,
     Inbox,
     EventLog,
     SubscriptionRegistry,
+    DeliveryFailures,
+    DeliveryJournal,
     EventRouter,
+    DeliveryTransaction,
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,
     transport,
   ],
-  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher],
+  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT],
 })
 export class EventsModule {}

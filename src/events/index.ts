@@ -14,6 +14,7 @@ export { EventRouter } from './delivery/event-router';
 export { cloudEventsOf } from './receiver/cloud-events-request';
 export { Outbox } from './outbox/outbox';
 export { EventLog } from './event-log';
-export type { LoggedEvent } from './event-log';
+export type { HandlingStep, LoggedEvent, LoggedFailure, TimelineEntry } from './event-log';
 export { EventsModule } from './events.module';
 export { EventsSchema1732500000000 } from './migrations/1732500000000-events-schema';
+export { eventsMigrations } from './migrations';

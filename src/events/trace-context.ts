@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * W3C Trace Context, carried on every event as the CloudEvents distributed-tracing extension
@@ -25,4 +25,14 @@ export function childTraceparent(parent: unknown): string {
 
 export function traceId(traceparent: string): string {
   return traceparent.split('-')[1];
+}
+
+/**
+ * The trace an event belongs to: its own `traceparent`, or for an event that arrived without one a context
+ * derived from its source and id, so every subscription (and every retry) of that event shares one trace.
+ */
+export function eventTraceparent(event: { traceparent?: unknown; source: string; id: string }): string {
+  if (isTraceparent(event.traceparent)) return event.traceparent;
+  const digest = createHash('sha256').update(`${event.source}\n${event.id}`).digest('hex');
+  return `00-${digest.slice(0, 32)}-${digest.slice(32, 48)}-01`;
 }

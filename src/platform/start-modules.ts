@@ -1,17 +1,22 @@
-import { LogLevel } from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { z } from 'zod';
 import { AppModule } from '../app.module';
+import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { eventsConfig } from '../events/events.config';
 import { EventBusServer } from '../events/server/event-bus.server';
 import { httpTransportConfig } from '../events/transport/http-transport.config';
+import { kafkaConfig } from '../events/transport/kafka/kafka.config';
 import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { healthConfig } from './health/health.config';
 import { httpConfig } from './http/http.config';
 import { RunnableModule } from './runnable-module';
+import { tracingConfig } from './tracing/tracing.config';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -19,44 +24,39 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-const LOG_LEVELS: Record<string, LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 type Namespace = { namespace: string; schema: z.ZodObject };
 
 /** Every namespace is checked before Nest starts, so a bad value stops the process with one clear message. */
-function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv): void {
+function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv): string {
   const events = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
   const transport: Namespace[] = events.EVENT_TRANSPORT === 'http' ? [httpTransportConfig] : [];
-  for (const config of [...transport, ...modules.flatMap((module): Namespace[] => [...module.configs])]) parseConfig(config.namespace, config.schema, env);
+  const configs: Namespace[] = [kafkaConfig, healthConfig, tracingConfig, ...transport, ...modules.flatMap((module): Namespace[] => [...module.configs])];
+  for (const config of configs) parseConfig(config.namespace, config.schema, env);
+  return events.EVENT_TRANSPORT;
 }
 
 /** Builds and starts an entrypoint running `modules`, on Postgres (embedded when DATABASE_URL is unset). */
 export async function startModules(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
   const http = parseConfig('http', httpConfig.schema, env);
   const database = parseConfig('database', databaseConfig.schema, env);
-  checkConfiguration(modules, env);
+  const transport = checkConfiguration(modules, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
 
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, database: target }),
+      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL }),
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
-      { logger: LOG_LEVELS[http.LOG_LEVEL], abortOnError: false },
+      { bufferLogs: true, abortOnError: false },
     );
+    app.useLogger(app.get(Logger));
     acceptCloudEventBodies(app);
     closeKeepAliveWhenClosing(app);
     app.enableShutdownHooks();
     app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
+    announceModules(app, modules, transport);
     await app.listen(http.PORT, '0.0.0.0');
   } catch (error) {
     await embedded?.stop();
@@ -72,6 +72,16 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
       await embedded?.stop();
     },
   };
+}
+
+/** One start-up line per module this process runs: its subscriptions and how events reach them. */
+function announceModules(app: NestFastifyApplication, modules: readonly RunnableModule[], transport: string): void {
+  const logger = new NestLogger('Startup');
+  const subscriptions = app.get(SubscriptionRegistry).all();
+  for (const { name } of modules) {
+    const own = subscriptions.filter((subscription) => subscription.subscriber === name).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`);
+    logger.log({ msg: `module ${name} started: ${own.length} subscription(s) over ${transport}`, module: name, transport, subscriptions: own });
+  }
 }
 
 /** Structured and batch CloudEvents arrive as text; the CloudEvents SDK parses (and validates) them. */

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { InvalidConfigError, parseConfig } from '../platform/config/define-config';
+import { parseConfig } from '../platform/config/define-config';
+import { exitOnFailedStart } from '../platform/logging/failed-start';
 import { RunnableModule } from '../platform/runnable-module';
 import { startModules } from '../platform/start-modules';
 import { splitConfig } from './split.config';
@@ -15,8 +16,5 @@ export function runModule(module: RunnableModule, env: NodeJS.ProcessEnv = proce
   Promise.resolve()
     .then(() => parseConfig(splitConfig.namespace, splitConfig.schema, env))
     .then(() => startModules([module], env))
-    .catch((error: unknown) => {
-      console.error(error instanceof InvalidConfigError ? error.message : error);
-      process.exit(1);
-    });
+    .catch(exitOnFailedStart);
 }

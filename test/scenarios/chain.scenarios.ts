@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { eventually } from '../support/eventually';
 import { ADMIN_TOKEN } from '../support/test-app';
 import type { TestDatabase } from '../support/test-database';
@@ -25,6 +25,15 @@ interface TimelineEntry {
   id: string;
   source: string;
   time: string;
+  /** Events: the trace they belong to and the subscriptions that handled them. */
+  traceId?: string;
+  handledBy?: Array<{ module: string; subscription: string; attempt: number; outcome: 'handled'; time: string }>;
+  /** Failed attempts: which subscription, which attempt, and whether it was the last (dead-lettered). */
+  module?: string;
+  subscription?: string;
+  attempt?: number;
+  outcome?: 'failed' | 'dead_lettered';
+  errorCode?: string;
 }
 
 interface Notification {
@@ -123,8 +132,8 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       return body.available;
     }
 
-    async function placeOrder(userId: string, items: { sku: string; quantity: number }[], paymentMethod?: string): Promise<string> {
-      const placed = await http('POST', '/orders', { userId, items, ...(paymentMethod ? { paymentMethod } : {}) });
+    async function placeOrder(userId: string, items: { sku: string; quantity: number }[], paymentMethod?: string, headers?: Record<string, string>): Promise<string> {
+      const placed = await http('POST', '/orders', { userId, items, ...(paymentMethod ? { paymentMethod } : {}) }, { headers });
       expect(placed).toMatchObject({ status: 202, body: { orderId: expect.any(String), status: 'pending' } });
       return placed.body.orderId;
     }
@@ -221,6 +230,48 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       const times = timeline.map((entry) => Date.parse(entry.time));
       expect(times).toEqual([...times].sort((a, b) => a - b));
       expect(new Set(timeline.map((entry) => entry.id)).size).toBe(4);
+      // Each step names the module and subscription that handled it.
+      const handledBy = await eventually(async () => {
+        const { body } = await http('GET', `/orders/${orderId}`);
+        const steps = body.timeline.map((entry: TimelineEntry) => (entry.handledBy ?? []).map(({ module, subscription, attempt, outcome }) => ({ module, subscription, attempt, outcome })).sort((a, b) => a.subscription.localeCompare(b.subscription)));
+        expect(steps[2]).toHaveLength(2);
+        return steps;
+      });
+      expect(handledBy).toEqual([
+        // Orders recorded its own order when it was placed: its order.created subscription skips it.
+        [{ module: 'inventory', subscription: 'inventory-reserve-stock-when-order-created', attempt: 1, outcome: 'handled' }],
+        [
+          { module: 'orders', subscription: 'orders-mark-reserved-when-payment-requested', attempt: 1, outcome: 'handled' },
+          { module: 'payment', subscription: PAYMENT_SUBSCRIPTION, attempt: 1, outcome: 'handled' },
+        ],
+        [
+          { module: 'notification', subscription: 'notification-notify-when-payment-result', attempt: 1, outcome: 'handled' },
+          { module: 'orders', subscription: 'orders-settle-when-payment-result', attempt: 1, outcome: 'handled' },
+        ],
+        [],
+      ]);
+    });
+
+    it('keeps one trace across the whole chain of an order: the trace of the request that placed it', async () => {
+      const sku = await freshSku('traced', '2.50', 10);
+      const traceId = randomBytes(16).toString('hex');
+      const orderId = await placeOrder(unique('trace'), [{ sku, quantity: 1 }], undefined, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+      await orderReaching(orderId, 'paid');
+
+      const timeline = await timelineWith(orderId, ['order.created', 'payment.request', 'payment.result', 'notification.send']);
+      expect(timeline.map((entry) => ({ type: entry.type, traceId: entry.traceId }))).toEqual(timeline.map((entry) => ({ type: entry.type, traceId })));
+      const published = await topology.db.query<{ type: string; traceparent: string }>(`SELECT type, event->>'traceparent' AS traceparent FROM events.outbox WHERE subject = $1`, [orderId]);
+      expect(published).toHaveLength(4);
+      for (const { type, traceparent } of published) expect({ type, traceparent }).toEqual({ type, traceparent: expect.stringMatching(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`)) });
+      // Every hop is a span of its own: no two events carry the same parent span.
+      expect(new Set(published.map(({ traceparent }) => traceparent)).size).toBe(4);
+
+      const untraced = await placeOrder(unique('trace'), [{ sku, quantity: 1 }]);
+      await orderReaching(untraced, 'paid');
+      const started = await timelineWith(untraced, ['order.created', 'payment.request', 'payment.result', 'notification.send']);
+      expect(new Set(started.map((entry) => entry.traceId)).size).toBe(1);
+      expect(started[0].traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(started[0].traceId).not.toBe(traceId);
     });
 
     it('rejects an order it cannot fill completely and reserves none of it', async () => {
@@ -281,7 +332,16 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       await orderReaching(orderId, 'paid', 30_000);
 
       const inbox = await topology.db.query<{ attempt: number; type: string }>('SELECT attempt, type FROM events.inbox WHERE subscription = $1 AND subject = $2', [PAYMENT_SUBSCRIPTION, orderId]);
-      expect(inbox).toEqual([{ attempt: inboxCountsAttempts ? 3 : 1, type: TYPE('payment.request') }]);
+      // Behind a Knative Broker every retry reaches the receiver as attempt 1.
+      const attempt = (counted: number) => (inboxCountsAttempts ? counted : 1);
+      expect(inbox).toEqual([{ attempt: attempt(3), type: TYPE('payment.request') }]);
+      // The timeline shows both failed attempts, in order, between the request and the result.
+      const timeline = await timelineWith(orderId, ['payment.result']);
+      const steps = timeline.map(({ type, subscription, module, attempt, outcome, errorCode }) => ({ type, subscription, module, attempt, outcome, errorCode }));
+      const request = steps.findIndex((step) => step.type === TYPE('payment.request') && !step.outcome);
+      expect(steps.slice(request + 1, request + 3)).toEqual([1, 2].map((counted) => ({ type: TYPE('payment.request'), subscription: PAYMENT_SUBSCRIPTION, module: 'payment', attempt: attempt(counted), outcome: 'failed', errorCode: 'PAYMENT_GATEWAY_UNAVAILABLE' })));
+      expect(steps.findIndex((step) => step.type === TYPE('payment.result'))).toBeGreaterThan(request + 2);
+      expect(timeline[request].handledBy).toContainEqual(expect.objectContaining({ module: 'payment', subscription: PAYMENT_SUBSCRIPTION, attempt: attempt(3), outcome: 'handled' }));
       expect(await paymentRows(orderId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
       expect(await available(sku)).toBe(9);
       await notificationTitled(userId, orderId, 'Payment received');

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { RunningApp, startApp } from '../../src/platform/bootstrap';
 import { eventually } from './eventually';
@@ -9,6 +10,8 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestApp {
   url: string;
+  /** The Nest application, for tests that watch a provider from inside. */
+  app: RunningApp['app'];
   db: TestDatabase;
   /** JSON over HTTP; `admin` adds the bearer token. */
   http<T = any>(method: string, path: string, body?: unknown, options?: { admin?: boolean; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
@@ -30,6 +33,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }
   return {
     url: running.url,
+    app: running.app,
     db,
     http: (method, path, body, options) => request(running.url, method, path, body, options),
     stop: async () => {
@@ -47,28 +51,56 @@ export async function request<T = any>(base: string, method: string, path: strin
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** The built monolith (`dist/main.js`) as a real child process, for tests that kill it. Build first (`npm run build`). */
+/** A TCP port nobody listens on right now (for a child process, which cannot report the port 0 gave it). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/**
+ * The built app (`dist/main.js`, or `main`) as a real child process, for tests that kill it. Build first
+ * (`npm run build`). `env` needs a PORT; MODULES makes it one module's process.
+ */
 export class AppProcess {
   private child?: ChildProcess;
   readonly output: string[] = [];
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly main = resolve(__dirname, '../../dist/main.js'),
+  ) {}
 
-  async start(): Promise<void> {
-    this.child = spawn(process.execPath, [resolve(__dirname, '../../dist/main.js')], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  get url(): string {
+    return `http://127.0.0.1:${this.env.PORT}`;
+  }
+
+  /** Resolves once /readyz answers 200 (database, migrations and transport ready). */
+  async start(timeoutMs = 20_000): Promise<void> {
+    this.child = spawn(process.execPath, [this.main], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
     await eventually(async () => {
       if (this.child!.exitCode !== null) throw new Error(`app exited with ${this.child!.exitCode}: ${this.output.join('')}`);
       const response = await fetch(`http://127.0.0.1:${this.env.PORT}/readyz`);
-      if (response.status !== 200) throw new Error(`not ready: ${response.status}`);
-    });
+      if (response.status !== 200) throw new Error(`not ready: ${response.status} ${await response.text()}`);
+    }, { timeoutMs });
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+  /** Everything the process wrote so far, as lines. */
+  lines(): string[] {
+    return this.output.join('').split('\n').filter(Boolean);
+  }
+
+  /** Resolves with how the process ended (undefined when it was not running). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
-    await exited;
+    const [code, endedBy] = (await exited) as [number | null, NodeJS.Signals | null];
+    return { code, signal: endedBy };
   }
 }

@@ -1,3 +1,4 @@
+import { ModuleRef } from '@nestjs/core';
 import { CloudEventV1 } from 'cloudevents';
 
 /** An event a subscription could not handle, with why: what a dead-letter sink stores. */
@@ -15,3 +16,12 @@ export interface DeadLetterSink {
 }
 
 export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
+
+/** The deadletter module's sink when that module runs in this process, else undefined. */
+export function localDeadLetterSink(moduleRef: ModuleRef): DeadLetterSink | undefined {
+  try {
+    return moduleRef.get<DeadLetterSink>(DEAD_LETTER_SINK, { strict: false });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,25 +1,22 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
-import { ClsService } from 'nestjs-cls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { catalogName } from '../catalog';
 import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
-import { Inbox } from '../inbox/inbox';
-import { TRACEPARENT_KEY } from '../trace-scope';
-import { DEAD_LETTER_SINK, DeadLetterSink } from './dead-letter-sink';
-import { Bulkhead } from './bulkhead';
-import { DeliveryContext } from './delivery-context';
+import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
+import { DeadLetter, DeadLetterSink, localDeadLetterSink } from './dead-letter-sink';
+import { codeOf, DeliveryJournal, messageOf, Outcome } from './delivery-journal';
+import { DeliveryQueue } from './delivery-queue';
+import { Delivery, DeliveryTransaction } from './delivery-transaction';
 import { backoffMs } from './delivery-policy';
 import { durationMs } from './duration';
 import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
 
-export type Outcome = 'handled' | 'duplicate' | 'skipped';
+export type { Outcome } from './delivery-journal';
 
 /**
  * Delivers an event to the subscriptions of this process, each under its own delivery policy:
@@ -28,28 +25,25 @@ export type Outcome = 'handled' | 'duplicate' | 'skipped';
  */
 @Injectable()
 export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(EventRouter.name);
   private deadLetters?: DeadLetterSink;
-  private readonly bulkheads = new Map<string, Bulkhead>();
+  private transport?: EventTransport;
+  private readonly queues = new Map<string, DeliveryQueue<Delivery, Outcome>>();
   private readonly stopping = new AbortController();
 
   constructor(
     private readonly registry: SubscriptionRegistry,
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly inbox: Inbox,
-    private readonly cls: ClsService,
+    private readonly transaction: DeliveryTransaction,
     private readonly moduleRef: ModuleRef,
     private readonly metrics: DeliveryMetrics,
+    private readonly journal: DeliveryJournal,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    // The sink lives in the deadletter module, which may run in another process (then it is undefined here).
-    try {
-      this.deadLetters = this.moduleRef.get<DeadLetterSink>(DEAD_LETTER_SINK, { strict: false });
-    } catch {
-      this.deadLetters = undefined;
-    }
+    // Looked up, not injected: a transport that receives from elsewhere depends on this router.
+    this.transport = this.moduleRef.get<EventTransport>(EVENT_TRANSPORT, { strict: false });
+    // The sink lives in the deadletter module; when that runs in another process, the transport carries letters there.
+    this.deadLetters = localDeadLetterSink(this.moduleRef) ?? this.transport.remoteDeadLetters;
   }
 
   /**
@@ -74,14 +68,15 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   async deliver(subscription: LocalSubscription, event: CloudEvent<unknown>): Promise<void> {
     const { retry } = subscription.delivery;
     for (let attempt = 1; ; attempt++) {
+      const startedAt = performance.now();
       try {
-        await this.deliverOnce(subscription, event, attempt);
+        this.journal.settled(subscription, event, attempt, await this.attemptOnce(subscription, event, attempt), startedAt);
         return;
       } catch (error) {
         const poison = error instanceof AppError && error.kind === 'invalid';
-        if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error);
+        if (poison || attempt > retry) return this.giveUp(subscription, event, attempt, error, startedAt);
+        await this.journal.failed(subscription, event, attempt, error, 'failed', startedAt);
         this.metrics.retried(subscription);
-        this.logger.warn(`${subscription.name} failed on ${event.type} ${event.id} (attempt ${attempt}/${retry + 1}): ${describe(error)}`);
         await sleep(backoffMs(subscription.delivery, attempt), undefined, { signal: this.stopping.signal });
       }
     }
@@ -89,13 +84,13 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** One attempt, for callers that own the retrying themselves (an HTTP sender such as Knative, a replay). */
   async deliverOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt = 1): Promise<Outcome> {
-    const started = performance.now();
+    const startedAt = performance.now();
     try {
       const outcome = await this.attemptOnce(subscription, event, attempt);
-      this.metrics.delivered(subscription, outcome, (performance.now() - started) / 1000);
+      this.journal.settled(subscription, event, attempt, outcome, startedAt);
       return outcome;
     } catch (error) {
-      this.metrics.failed(subscription, (performance.now() - started) / 1000);
+      await this.journal.failed(subscription, event, attempt, error, 'failed', startedAt);
       throw error;
     }
   }
@@ -103,35 +98,39 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private async attemptOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt: number): Promise<Outcome> {
     const data = this.validate(subscription, event);
     if (subscription.when && !subscription.when(data, event)) return 'skipped';
-    const context = new DeliveryContext([event, attempt, subscription.name]);
-    const handle = () => this.cls.run(async () => {
-      this.cls.set(TRACEPARENT_KEY, event.traceparent);
-      return this.txHost.withTransaction(async (): Promise<Outcome> => {
-        if (!(await this.inbox.record(subscription.name, event, attempt))) return 'duplicate';
-        await subscription.invoke(data, context);
-        return 'handled';
-      });
-    });
-    // The timeout bounds the attempt itself, not its wait for a free slot.
-    return this.bulkhead(subscription).run(() => withTimeout(handle(), durationMs(subscription.delivery.timeout), subscription.name));
+    return this.queue(subscription).submit({ event, data, attempt });
   }
 
-  private bulkhead(subscription: LocalSubscription): Bulkhead {
-    let bulkhead = this.bulkheads.get(subscription.name);
-    if (!bulkhead) this.bulkheads.set(subscription.name, (bulkhead = new Bulkhead(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY)));
-    return bulkhead;
+  private queue(subscription: LocalSubscription): DeliveryQueue<Delivery, Outcome> {
+    let queue = this.queues.get(subscription.name);
+    if (!queue) {
+      // The timeout bounds the batch's transaction, not its wait for a free slot.
+      const run = (deliveries: Delivery[]) => withTimeout(this.transaction.run(subscription, deliveries), durationMs(subscription.delivery.timeout), subscription.name);
+      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, this.config.EVENTS_DELIVERY_BATCH, run);
+      this.queues.set(subscription.name, queue);
+    }
+    return queue;
   }
 
-  /** Whether the named subscription runs in this process. */
-  serves(subscriptionName: string): boolean {
-    return this.registry.named(subscriptionName) !== undefined;
+  /**
+   * Whether replay() reaches the named subscription: it runs in this process, or the transport carries a
+   * replay to the one process where it runs (Kafka). Behind a Knative Broker (http) nothing addresses a single
+   * subscription; the caller re-publishes the event through the outbox instead (Outbox.republish).
+   */
+  canReplay(subscriptionName: string): boolean {
+    return this.registry.named(subscriptionName) !== undefined || this.transport?.replay !== undefined;
   }
 
-  /** Redelivers a stored event to one named subscription, once (dead-letter replay). */
-  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome> {
+  /**
+   * Redelivers a stored event to one named subscription (dead-letter replay): here once, or through the
+   * transport when the subscription runs in another process, where its delivery policy applies.
+   */
+  async replay(subscriptionName: string, event: CloudEvent<unknown>): Promise<Outcome | 'forwarded'> {
     const subscription = this.registry.named(subscriptionName);
-    if (!subscription) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
-    return this.deliverOnce(subscription, event as CloudEvent<unknown>);
+    if (subscription) return this.deliverOnce(subscription, event);
+    if (!this.transport?.replay) throw new SubscriptionNotHereError(`subscription ${subscriptionName} does not run in this process`);
+    await this.transport.replay(subscriptionName, event);
+    return 'forwarded';
   }
 
   /** The event's data as the subscription's contract reads it; a MalformedEventError (poison) when it breaks the schema. */
@@ -142,18 +141,23 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     throw new MalformedEventError(`event ${event.id}: data of ${event.type} breaks its schema: ${reasons}`);
   }
 
-  private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown): Promise<void> {
-    const errorCode = error instanceof AppError ? error.code : 'HANDLER_FAILED';
-    this.logger.error(`${subscription.name} gave up on ${event.type} ${event.id} after ${attempts} attempt(s): ${describe(error)}`);
-    if (!subscription.delivery.deadLetter) return;
-    if (!this.deadLetters) throw new Error(`no dead-letter sink in this process for ${subscription.name}`);
-    await this.deadLetters.accept({ event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode, errorMessage: describe(error) });
-    this.metrics.deadLettered(subscription, errorCode);
+  private async giveUp(subscription: LocalSubscription, event: CloudEvent<unknown>, attempts: number, error: unknown, startedAt: number): Promise<void> {
+    if (!subscription.delivery.deadLetter) return this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
+    const letter = { event: event.toJSON() as unknown as CloudEventV1<unknown>, subscription: subscription.name, attempts, errorCode: codeOf(error), errorMessage: messageOf(error) };
+    try {
+      await this.deadLetter(letter);
+    } catch (failure) {
+      await this.journal.failed(subscription, event, attempts, error, 'failed', startedAt);
+      throw failure;
+    }
+    await this.journal.failed(subscription, event, attempts, error, 'dead_lettered', startedAt);
   }
-}
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  /** Hands a letter to the dead-letter sink, here or (through the transport) in the process that runs it. */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    if (!this.deadLetters) throw new Error(`no dead-letter sink reachable from this process for ${letter.subscription}`);
+    await this.deadLetters.accept(letter);
+  }
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

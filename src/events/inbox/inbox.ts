@@ -11,13 +11,36 @@ import { CloudEvent } from 'cloudevents';
 export class Inbox {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** False when the subscription already handled this event. */
-  async record(subscription: string, event: CloudEvent<unknown>, attempt: number): Promise<boolean> {
-    const rows: unknown[] = await this.txHost.tx.query(
+  /**
+   * Records that the subscription handles these events (one statement however many): for each, false when it
+   * was handled before, or appears earlier in the same list.
+   */
+  async record(subscription: string, deliveries: readonly { event: CloudEvent<unknown>; attempt: number }[]): Promise<boolean[]> {
+    const column = <T>(pick: (delivery: { event: CloudEvent<unknown>; attempt: number }) => T): T[] => deliveries.map(pick);
+    const rows: { event_source: string; event_id: string }[] = await this.txHost.tx.query(
       `INSERT INTO events.inbox (subscription, event_source, event_id, type, subject, attempt, event_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
-      [subscription, event.source, event.id, event.type, event.subject ?? null, attempt, event.time ?? null],
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::timestamptz[])
+       ON CONFLICT DO NOTHING RETURNING event_source, event_id`,
+      [
+        subscription,
+        column(({ event }) => event.source),
+        column(({ event }) => event.id),
+        column(({ event }) => event.type),
+        column(({ event }) => event.subject ?? null),
+        column(({ attempt }) => attempt),
+        column(({ event }) => event.time ?? null),
+      ],
     );
-    return rows.length === 1;
+    const fresh = new Set(rows.map((row) => key(row.event_source, row.event_id)));
+    return deliveries.map(({ event }) => fresh.delete(key(event.source, event.id)));
   }
+
+  /** Takes back the record of one event whose handling was rolled back to a savepoint. */
+  async forget(subscription: string, event: CloudEvent<unknown>): Promise<void> {
+    await this.txHost.tx.query('DELETE FROM events.inbox WHERE subscription = $1 AND event_source = $2 AND event_id = $3', [subscription, event.source, event.id]);
+  }
+}
+
+function key(source: string, id: string): string {
+  return JSON.stringify([source, id]);
 }

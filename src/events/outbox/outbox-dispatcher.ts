@@ -1,36 +1,43 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CloudEvent, CloudEventV1 } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import { DataSource } from 'typeorm';
 import { durationMs } from '../delivery/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
-import { PUBLISHED_EVENTS } from './outbox';
-
-interface ClaimedRow {
-  id: string;
-  attempts: number;
-  event: CloudEventV1<unknown>;
-}
+import { LeasedEvent, publishedIn } from './outbox';
 
 const MAX_RETRY_DELAY_MS = 60_000;
+/** Marking rows dispatched waits this long to gather a batch: a late mark costs nothing, the rows stay leased. */
+const MARK_DELAY_MS = 50;
+const MARK_BATCH = 256;
 
 /**
- * Moves committed outbox rows to the transport. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease,
- * so any number of processes share the work and a crashed dispatcher's rows are taken over when the lease
- * ends. It wakes on every commit that published events, and polls for what other processes left behind.
+ * Moves committed outbox rows to the transport. This process's own rows arrive in memory at commit, already
+ * leased to it; the rest (another process's, a crashed one's, a failed send's) are claimed with FOR UPDATE
+ * SKIP LOCKED and a lease, so any number of processes share the work and a crashed dispatcher's rows are taken
+ * over when its lease ends.
  */
 @Injectable()
 export class OutboxDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly inflight = new Map<string, Promise<void>>();
+  private readonly ready: LeasedEvent[] = [];
   private readonly dispatched: string[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private running = false;
   private claiming?: Promise<void>;
   private claimAgain = false;
-  private flushScheduled = false;
+  private backlog = false;
+  private flush?: NodeJS.Timeout;
   private readonly minimumBatch: number;
+  /**
+   * The async context of start-up, outside any request: a commit wakes the dispatcher from inside the
+   * request (or delivery) that committed, and deliveries must not inherit its async-local state (its
+   * request id would tag every log line of the chain).
+   */
+  private readonly outsideRequests = AsyncLocalStorage.snapshot();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -44,12 +51,8 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     if (!this.config.EVENTS_OUTBOX_DISPATCH || this.running) return;
     this.running = true;
     this.db.subscribers.push({
-      afterTransactionCommit: ({ queryRunner }) => {
-        if (queryRunner.data?.[PUBLISHED_EVENTS]) {
-          queryRunner.data[PUBLISHED_EVENTS] = false;
-          this.kick();
-        }
-      },
+      afterTransactionCommit: ({ queryRunner }) => this.handOver(publishedIn(queryRunner).splice(0)),
+      afterTransactionRollback: ({ queryRunner }) => void publishedIn(queryRunner).splice(0),
     });
     const lease = durationMs(this.config.EVENTS_OUTBOX_LEASE);
     this.every(durationMs(this.config.EVENTS_OUTBOX_POLL_INTERVAL), () => this.kick());
@@ -57,14 +60,26 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     this.kick();
   }
 
+  /** Rows this process committed and leased to itself: sent without being claimed. */
+  private handOver(rows: LeasedEvent[]): void {
+    if (rows.length === 0) return;
+    this.ready.push(...rows);
+    this.outsideRequests(() => this.sendReady());
+  }
+
+  private sendReady(): void {
+    while (this.running && this.ready.length > 0 && this.inflight.size < this.config.EVENTS_DISPATCH_CONCURRENCY) this.dispatch(this.ready.shift()!);
+  }
+
   /** Claim and dispatch whatever is due, now. Cheap to call often: concurrent calls coalesce. */
   kick(): void {
     if (!this.running) return;
+    this.sendReady();
     if (this.claiming) {
       this.claimAgain = true;
       return;
     }
-    this.claiming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.claimWhileDue());
+    this.claiming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.outsideRequests(() => this.claimWhileDue()));
   }
 
   /** Before the database closes (TypeORM closes it in onApplicationShutdown): finish what is in flight, record it. */
@@ -80,12 +95,13 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     try {
       while (this.running) {
         this.claimAgain = false;
-        const room = this.config.EVENTS_DISPATCH_CONCURRENCY - this.inflight.size;
+        const room = this.config.EVENTS_DISPATCH_CONCURRENCY - this.inflight.size - this.ready.length;
         // Under load, wait until a worthwhile batch fits: one claim per finished event would double the queries.
         if (room <= 0 || (this.inflight.size > 0 && room < this.minimumBatch)) break;
         const rows = await this.claim(room);
         rows.forEach((row) => this.dispatch(row));
-        if (rows.length === room) this.claimAgain = true;
+        this.backlog = rows.length === room;
+        if (this.backlog) this.claimAgain = true;
         if (!this.claimAgain) break;
       }
     } catch (error) {
@@ -95,18 +111,19 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     }
   }
 
-  private async claim(limit: number): Promise<ClaimedRow[]> {
+  private async claim(limit: number): Promise<LeasedEvent[]> {
     const [rows] = (await this.db.query(
       `UPDATE events.outbox SET attempts = attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
        WHERE id IN (SELECT id FROM events.outbox WHERE dispatched_at IS NULL AND next_attempt_at <= now()
                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, attempts, event`,
       [limit, durationMs(this.config.EVENTS_OUTBOX_LEASE)],
-    )) as [ClaimedRow[], number];
+    )) as [LeasedEvent[], number];
+    // A row can come back while still in flight here when renewing its lease failed: never send it twice at once.
     return rows.filter((row) => !this.inflight.has(row.id)).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  private dispatch(row: ClaimedRow): void {
+  private dispatch(row: LeasedEvent): void {
     const delivery = this.transport
       .publish(new CloudEvent(row.event, false))
       .then(
@@ -115,21 +132,23 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
       )
       .finally(() => {
         this.inflight.delete(row.id);
-        this.kick();
+        // Claim again only while the outbox has a backlog: claiming after every send would cost a query per event.
+        if (this.backlog) this.kick();
+        else this.sendReady();
       });
     this.inflight.set(row.id, delivery);
   }
 
   private markDispatched(id: string): void {
     this.dispatched.push(id);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => void this.flushDispatched());
+    if (this.dispatched.length >= MARK_BATCH) void this.flushDispatched();
+    else this.flush ??= setTimeout(() => void this.flushDispatched(), MARK_DELAY_MS);
   }
 
   /** One UPDATE for every row that finished since the last flush. A lost flush only means a harmless redelivery. */
   private async flushDispatched(): Promise<void> {
-    this.flushScheduled = false;
+    clearTimeout(this.flush);
+    this.flush = undefined;
     const ids = this.dispatched.splice(0);
     if (ids.length === 0) return;
     await this.db
@@ -137,7 +156,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
       .catch((error: Error) => this.logger.error(`marking ${ids.length} outbox rows dispatched failed: ${error.message}`));
   }
 
-  private async retryLater(row: ClaimedRow, error: Error): Promise<void> {
+  private async retryLater(row: LeasedEvent, error: Error): Promise<void> {
     const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(row.attempts, 16));
     this.logger.warn(`outbox event ${row.event.id} not dispatched (attempt ${row.attempts}), retrying in ${delay} ms: ${error.message}`);
     await this.db
@@ -146,7 +165,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   }
 
   private async renewLeases(): Promise<void> {
-    const ids = [...this.inflight.keys()];
+    const ids = [...this.inflight.keys(), ...this.ready.map((row) => row.id)];
     if (ids.length === 0) return;
     await this.db
       .query(`UPDATE events.outbox SET next_attempt_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`, [ids, durationMs(this.config.EVENTS_OUTBOX_LEASE)])

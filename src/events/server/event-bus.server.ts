@@ -1,22 +1,22 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { DeliveryContext } from '../delivery/delivery-context';
 import { SubscriptionRegistry } from '../delivery/subscription-registry';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';
 import { Subscription, SUBSCRIPTION_EXTRA } from '../subscription';
+import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
 
 /**
  * The bus as a Nest microservice transport strategy: Nest discovers the `@Subscribe` (`@EventPattern`)
- * handlers and hands them here; this server turns each into a subscription of the router and starts
- * moving the outbox.
+ * handlers and hands them here; this server turns each into a subscription of the router, starts the
+ * transport's receiving side (Kafka: the consumer groups) and starts moving the outbox.
  */
 @Injectable()
 export class EventBusServer extends Server implements CustomTransportStrategy {
-  private readonly log = new Logger('EventBus');
-
   constructor(
     private readonly registry: SubscriptionRegistry,
     private readonly dispatcher: OutboxDispatcher,
+    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
   ) {
     super();
   }
@@ -31,13 +31,17 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
     super.addHandler(subscription.name, callback, isEventHandler, extras);
   }
 
-  listen(callback: () => void): void {
+  listen(callback: (error?: unknown) => void): void {
     this.getHandlers().forEach((handler) => this.register(handler));
-    this.dispatcher.start();
-    callback();
+    Promise.resolve(this.transport.listen?.())
+      .then(() => this.dispatcher.start())
+      .then(() => callback(), callback);
   }
 
-  close(): void {}
+  /** Nest closes servers after the outbox dispatcher drained and before the database closes. */
+  async close(): Promise<void> {
+    await this.transport.close?.();
+  }
 
   on(): never {
     throw new Error('the event bus server emits no status events');
@@ -56,6 +60,5 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
         await new Promise<void>((resolve, reject) => this.transformToObservable(result).subscribe({ error: reject, complete: resolve }));
       },
     });
-    this.log.log(`${subscription.name} <- ${subscription.contract.name}`);
   }
 }

@@ -10,7 +10,7 @@ import { TRACEPARENT_KEY } from '../../events/trace-scope';
 import { childTraceparent } from '../../events/trace-context';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, databaseConfig } from './database.config';
-import { migrateUnderLock } from './migrate';
+import { migrate } from './migrate';
 
 export type Migration = new () => object;
 
@@ -21,8 +21,8 @@ export interface DatabaseTarget {
 }
 
 /**
- * TypeORM on Postgres with the migrations of the modules this process runs (applied at start, never
- * `synchronize`), and transactions carried in async-local storage so services, the inbox and the outbox
+ * TypeORM on Postgres with the migrations of the modules this process runs (applied at start under an
+ * advisory lock, never `synchronize`), and transactions carried in async-local storage so services, the inbox and the outbox
  * share one without passing it around.
  */
 @Module({})
@@ -50,7 +50,7 @@ export class DatabaseModule {
           // Migrations run before anything can use the connection, under a lock the other processes respect.
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await new DataSource(options!).initialize();
-            await migrateUnderLock(dataSource);
+            await migrate(dataSource);
             return dataSource;
           },
         }),

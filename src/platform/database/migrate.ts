@@ -1,23 +1,30 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
 
-/** Any fixed number: the advisory lock every process of this application takes around its migrations. */
-const MIGRATION_LOCK = 7_305_119_402;
+/** Any fixed number: every process of the service takes this one lock to migrate. */
+const MIGRATIONS_LOCK = 7_346_275_436;
 
 /**
- * Applies the pending migrations while holding a Postgres advisory lock. Split deployments start one process
- * per module at once on one database, each with the events schema among its migrations: without the lock two
- * would create the same tables. One connection does it all, so it also works with the embedded one-session Postgres.
- * When everything is applied already it costs a handful of short queries: a restart does no migration work.
+ * Applies this process's pending migrations under a Postgres advisory lock. Processes that start together
+ * against one database (one per module, over Kafka or as Knative Services) take turns instead of racing to
+ * create the migrations table or the shared `events` schema. Migrations another process applied and this one
+ * does not know are left alone: TypeORM compares by name, so each process only runs what it knows and has not
+ * run. When everything is applied already it costs a handful of short queries: a cold start does no migration work.
  */
-export async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+export async function migrate(dataSource: DataSource): Promise<void> {
+  // One connection for the lock and the migrations: a session-level lock, and it works with a pool of one
+  // (the embedded Postgres takes a single session).
   const runner = dataSource.createQueryRunner();
+  await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const executor = new MigrationExecutor(dataSource, runner);
-    executor.transaction = 'each';
-    await executor.executePendingMigrations();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+    try {
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      await executor.executePendingMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK]);
+    }
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
 }

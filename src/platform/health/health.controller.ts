@@ -1,32 +1,41 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { EVENT_TRANSPORT, EventTransport } from '../../events/transport/event-transport';
+import { Readiness } from './readiness';
 
 type Check = { status: 'up' } | { status: 'down'; message: string };
 
 const PING_TIMEOUT_MS = 1500;
 
 /**
- * `/healthz`: the process is alive. `/readyz`: it can do its job (database reachable, migrations applied),
- * answered in Terminus's shape (`status`, `info`, `error`, `details`). Written by hand rather than with
- * @nestjs/terminus: Terminus looks its optional packages up on disk (import.meta.resolve) when its indicators
- * are created, and a bundled entrypoint (dist/split) has no node_modules to find them in.
+ * `/healthz`: the process is alive. `/readyz`: it can do its job (not shutting down, database reachable,
+ * migrations applied, transport connected), answered in Terminus's shape (`status`, `info`, `error`,
+ * `details`). Written by hand rather than with @nestjs/terminus: Terminus looks its optional packages up on
+ * disk (import.meta.resolve) when its indicators are created, and a bundled entrypoint (dist/split) has no
+ * node_modules to find them in.
  */
 @Controller()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readiness: Readiness,
+    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
+  ) {}
 
   @Get('healthz')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  /** 503 with every indicator's state (not the generic error body): probes fail often and on purpose, so no error is logged. */
   @Get('readyz')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const shutdown: Check = this.readiness.draining ? { status: 'down', message: 'draining before shutdown' } : { status: 'up' };
     const database = await this.ping();
     const migrations: Check = database.status === 'up' ? await this.migrations() : { status: 'down', message: 'database unreachable' };
-    const details = { database, migrations };
+    const details = { shutdown, database, migrations, transport: this.transportState() };
     const up = Object.entries(details).filter(([, check]) => check.status === 'up');
     const down = Object.entries(details).filter(([, check]) => check.status === 'down');
     if (down.length > 0) reply.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -48,5 +57,10 @@ export class HealthController {
 
   private async migrations(): Promise<Check> {
     return (await this.dataSource.showMigrations()) ? { status: 'down', message: 'pending migrations' } : { status: 'up' };
+  }
+
+  private transportState(): Check {
+    const { up, reason } = this.transport.health?.() ?? { up: true };
+    return up ? { status: 'up' } : { status: 'down', message: reason ?? 'not connected' };
   }
 }

@@ -7,7 +7,7 @@ import { OrdersMetrics } from './orders-metrics';
 import { OutboxMetrics } from './outbox-metrics';
 
 export interface MetricsOptions {
-  /** Whether the orders module runs in this process (then `orders_total` is exposed). */
+  /** Whether the orders module runs in this process (then `orders_by_status` is exposed). */
   orders: boolean;
 }
 

@@ -14,7 +14,7 @@ export class OrdersMetrics {
   constructor(registry: Registry, @InjectDataSource() dataSource: DataSource) {
     const logger = this.logger;
     new Gauge({
-      name: 'orders_total',
+      name: 'orders_by_status',
       help: 'Orders currently in each status.',
       labelNames: ['status'],
       registers: [registry],

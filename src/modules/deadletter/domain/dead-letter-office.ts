@@ -65,16 +65,17 @@ export class DeadLetterOffice implements DeadLetterSink {
   }
 
   /**
-   * Delivers the event again to the subscription that gave up on it. Here, when the subscription runs in this
-   * process (the monolith): once, to it alone, and a failure leaves the letter dead. Otherwise (split, Knative)
-   * through the outbox to the Broker, in one transaction with marking the letter replayed: the failed
-   * subscription handles it, every other one takes it as a duplicate, and a new failure comes back as a new letter.
+   * Delivers the event again to the subscription that gave up on it. Where the router reaches that subscription
+   * (it runs here, as in the monolith, or the transport forwards replays, as Kafka does): to it alone; a local
+   * failure leaves the letter dead. Otherwise (Knative, behind the Broker) through the outbox to the Broker, in
+   * one transaction with marking the letter replayed: the failed subscription handles it, every other one takes
+   * it as a duplicate, and a new failure comes back as a new letter.
    */
   async replay(id: string): Promise<DeadLetterView> {
     const [row] = (await this.db.query('SELECT * FROM deadletter.events WHERE id = $1', [id])) as Row[];
     if (!row) throw new DeadLetterNotFoundError(`dead letter ${id} not found`);
     if (row.status === 'replayed') throw new DeadLetterAlreadyReplayedError(`dead letter ${id} was replayed at ${row.replayed_at?.toISOString()}`);
-    if (this.router.serves(row.subscription)) {
+    if (this.router.canReplay(row.subscription)) {
       await this.router.replay(row.subscription, new CloudEvent(row.event, false));
       return this.markReplayed(id);
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
-import { EventData, EventLog, LoggedEvent, Outbox, toDecimal, toMinorUnits } from '../../../events';
+import { EventData, EventLog, Outbox, TimelineEntry, toDecimal, toMinorUnits } from '../../../events';
 import { OrderCreated } from '../orders.events';
 import { Order, OrderLine } from './order.entity';
 import { OrderNotFoundError } from './order-not-found.error';
@@ -22,7 +22,7 @@ export interface OrderView {
   total: string | null;
   currency: string;
   createdAt: string;
-  timeline: LoggedEvent[];
+  timeline: TimelineEntry[];
 }
 
 /** The orders this service has taken and the status each has reached. */

@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerOptions, stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** Paths pino blanks wherever a log line carries them: credentials must never reach a log. */
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', 'password', 'token', 'secret', 'DATABASE_URL', 'ADMIN_TOKEN'];
+
+/** Probes and scrapes every few seconds would drown the request log. */
+const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** One JSON object per line on stdout, ISO times, level names rather than numbers. */
+export function logOptions(level: LogLevel): LoggerOptions {
+  return {
+    level,
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+}
+
+/** The request log: one line per request with method, URL, status and time; never headers or bodies. */
+export function requestLogOptions(level: LogLevel): Options<IncomingMessage, ServerResponse> {
+  return {
+    ...logOptions(level),
+    quietReqLogger: true,
+    // Nest's Fastify middleware may rewrite `url`; `originalUrl` keeps the path asked for.
+    autoLogging: { ignore: (request) => UNLOGGED_PATHS.has(pathOf(request as IncomingMessage & { originalUrl?: string })) },
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+  };
+}
+
+function pathOf(request: IncomingMessage & { originalUrl?: string }): string {
+  return (request.originalUrl ?? request.url ?? '').split('?')[0];
+}

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { collectPublications, collectSubscriptions } from '../manifests/subscriptions';
+import { mermaid, renderEventFlow, withEmbeddedBlock } from './event-flow';
+
+const ROOT = resolve(__dirname, '../../..');
+
+/** `docs/event-flow.md` and `README.md` of this repository (from src/split/docs or dist/split/docs alike). */
+export const EVENT_FLOW_FILE = resolve(ROOT, 'docs/event-flow.md');
+export const README_FILE = resolve(ROOT, 'README.md');
+
+/** Every generated file with its content as the code declares it today (the README with its diagram block). */
+export function renderDocs({ flow = EVENT_FLOW_FILE, readme = README_FILE } = {}): Record<string, string> {
+  const subscriptions = collectSubscriptions();
+  const publications = collectPublications();
+  return {
+    [flow]: renderEventFlow(subscriptions, publications),
+    [readme]: withEmbeddedBlock(readFileSync(readme, 'utf8'), mermaid(subscriptions, publications)),
+  };
+}
+
+/** Writes the files, or with `check` only compares them; returns the stale files' paths (relative to cwd). */
+export function generateDocs({ check = false, ...files }: { check?: boolean; flow?: string; readme?: string } = {}): string[] {
+  const stale: string[] = [];
+  for (const [path, content] of Object.entries(renderDocs(files))) {
+    if (existsSync(path) && readFileSync(path, 'utf8') === content) continue;
+    stale.push(relative(process.cwd(), path));
+    if (!check) writeFileSync(path, content);
+  }
+  return stale;
+}
+
+if (require.main === module) {
+  const check = process.argv.includes('--check');
+  const stale = generateDocs({ check });
+  if (check && stale.length > 0) {
+    for (const path of stale) console.error(`${path} is stale: run npm run docs`);
+    process.exit(1);
+  }
+  console.log(check ? 'docs are up to date' : stale.length ? `wrote ${stale.join(', ')}` : 'docs unchanged');
+}

@@ -1,0 +1,179 @@
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { request } from './scenarios/chain.scenarios';
+import { eventually } from './support/eventually';
+import { SplitTopology, startKafkaTopology } from './support/kafka/split-topology';
+import { PAYMENT_RESULT_SUBSCRIPTIONS, publishPoisonPaymentResult } from './support/poison-event';
+
+/**
+ * What only a split topology can show: events from other Kafka clients, records that are no event,
+ * dead letters and replay across processes, and a module process killed while orders flow.
+ */
+describe('five module processes over Kafka', () => {
+  let topology: SplitTopology;
+  let outsider: Producer;
+
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build'], { cwd: resolve(__dirname, '..'), stdio: 'pipe' });
+    topology = await startKafkaTopology();
+    // Another client on the same broker, with kafkajs defaults: not the app's producer.
+    outsider = new Kafka({ clientId: 'storefront', brokers: topology.env.KAFKA_BROKERS.split(','), logLevel: logLevel.ERROR }).producer();
+    await outsider.connect();
+  }, 180_000);
+
+  afterAll(async () => {
+    await outsider?.disconnect();
+    await topology?.stop();
+  });
+
+  const http = (method: string, path: string, body?: unknown, admin = false) => request(topology.url, method, path, body, { admin });
+
+  async function freshSku(available: number, price = '2.50'): Promise<string> {
+    const sku = `T-kafka-${randomUUID().slice(0, 8)}`;
+    expect((await http('PUT', `/inventory/${sku}`, { name: 'Kafka test item', price, available }, true)).status).toBe(200);
+    return sku;
+  }
+
+  function orderCreated(orderId: string, sku: string, quantity: number): Record<string, unknown> {
+    return { orderId, userId: `kafka-${orderId.slice(0, 8)}`, items: [{ sku, name: 'Kafka test item', quantity, price: 2.5 }], total: 2.5 * quantity, status: 'pending', createdAt: new Date().toISOString() };
+  }
+
+  function binaryHeaders(type: string): Record<string, string> {
+    return { ce_specversion: '1.0', ce_id: randomUUID(), ce_source: 'https://storefront.example/orders', ce_type: type, 'content-type': 'application/json' };
+  }
+
+  async function statusOf(orderId: string): Promise<string> {
+    const { status, body } = await http('GET', `/orders/${orderId}`);
+    expect(status).toBe(200);
+    return body.status;
+  }
+
+  async function deadLetters(where: (letter: any) => boolean): Promise<any[]> {
+    const { status, body } = await http('GET', '/dead-letters', undefined, true);
+    expect(status).toBe(200);
+    return (body as any[]).filter(where);
+  }
+
+  it('starts the chain from an order.created another Kafka client produced in the CloudEvents binary binding', async () => {
+    const sku = await freshSku(10);
+    const orderId = randomUUID();
+
+    await outsider.send({ topic: topology.env.KAFKA_TOPIC, messages: [{ key: orderId, value: JSON.stringify(orderCreated(orderId, sku, 2)), headers: binaryHeaders('com.toolsku.order.created') }] });
+
+    await eventually(async () => expect(await statusOf(orderId)).toBe('paid'), { timeoutMs: 30_000 });
+    expect((await http('GET', `/inventory/${sku}`)).body.available).toBe(8);
+  });
+
+  it('dead-letters records that are no catalog event, saying why, and goes on with the partition', async () => {
+    const sku = await freshSku(10);
+    const orderId = randomUUID();
+    const unknown = binaryHeaders('com.toolsku.order.teleported');
+    // One key for all: one partition, so the good event is read only after the bad ones.
+    await outsider.send({
+      topic: topology.env.KAFKA_TOPIC,
+      messages: [
+        { key: orderId, value: JSON.stringify({ orderId }), headers: { 'content-type': 'application/json' } },
+        { key: orderId, value: '{"orderId": ', headers: binaryHeaders('com.toolsku.order.created') },
+        { key: orderId, value: JSON.stringify({ orderId }), headers: unknown },
+        { key: orderId, value: JSON.stringify(orderCreated(orderId, sku, 1)), headers: binaryHeaders('com.toolsku.order.created') },
+      ],
+    });
+
+    await eventually(async () => expect(await statusOf(orderId)).toBe('paid'), { timeoutMs: 30_000 });
+    // Every group read the three records; each is one dead letter, filed under the topic, with its reason.
+    const letters = await eventually(async () => {
+      // The unknown type's event names no subject (another client wrote it): it is found by its id.
+      const found = await deadLetters((letter) => letter.subject === orderId || letter.eventId === unknown.ce_id);
+      expect(found).toHaveLength(3);
+      return found;
+    });
+    const byReason = letters.map(({ subscription, errorCode, eventType, errorMessage }) => ({ subscription, errorCode, eventType, errorMessage }));
+    const subscription = `kafka:${topology.env.KAFKA_TOPIC}`;
+    expect(byReason).toEqual(
+      expect.arrayContaining([
+        { subscription, errorCode: 'EVENT_RECORD_UNREADABLE', eventType: 'com.toolsku.unreadable-record', errorMessage: `delivery to ${subscription} failed: no CloudEvent in the record: no ce_ headers` },
+        { subscription, errorCode: 'EVENT_RECORD_UNREADABLE', eventType: 'com.toolsku.order.created', errorMessage: expect.stringContaining('not a valid CloudEvent') },
+        { subscription, errorCode: 'EVENT_TYPE_UNKNOWN', eventType: 'com.toolsku.order.teleported', errorMessage: expect.stringContaining('not in the catalog') },
+      ]),
+    );
+    expect(letters.find((letter) => letter.errorCode === 'EVENT_TYPE_UNKNOWN').eventId).toBe(unknown.ce_id);
+  });
+
+  it('stores the dead letters of subscriptions in other processes, and replays one to its own subscription only', async () => {
+    const { eventId } = await publishPoisonPaymentResult(topology.db);
+
+    const letters = await eventually(async () => {
+      const found = await deadLetters((letter) => letter.eventId === eventId);
+      expect(found.map((letter) => letter.subscription).sort()).toEqual(PAYMENT_RESULT_SUBSCRIPTIONS);
+      return found;
+    }, { timeoutMs: 30_000 });
+    expect(letters.every((letter) => letter.errorCode === 'EVENT_MALFORMED' && letter.attempts === 1)).toBe(true);
+    const settle = letters.find((letter) => letter.subscription === 'orders-settle-when-payment-result');
+
+    const replayed = await http('POST', `/dead-letters/${settle.id}/replay`, undefined, true);
+    expect(replayed).toMatchObject({ status: 200, body: { id: settle.id, status: 'replayed' } });
+
+    // Still poison: the orders process dead-letters it again, and no other subscription sees it.
+    const again = await eventually(async () => {
+      const found = await deadLetters((letter) => letter.eventId === eventId && letter.status === 'dead' && letter.id !== settle.id && letter.subscription === settle.subscription);
+      expect(found).toHaveLength(1);
+      return found[0];
+    }, { timeoutMs: 30_000 });
+    expect(again).toMatchObject({ errorCode: 'EVENT_MALFORMED', eventType: 'com.toolsku.payment.result' });
+    expect((await deadLetters((letter) => letter.eventId === eventId)).map((letter) => letter.subscription).sort()).toEqual([...PAYMENT_RESULT_SUBSCRIPTIONS, settle.subscription].sort());
+  });
+
+  it('finishes every order, charging and notifying once, after the payment process is killed and restarted', async () => {
+    const initial = 500;
+    const sku = await freshSku(initial);
+    const quantities = Array.from({ length: 60 }, (_, n) => 1 + (n % 2));
+    const place = (from: number, to: number) =>
+      Promise.all(quantities.slice(from, to).map(async (quantity, n) => {
+        const placed = await http('POST', '/orders', { userId: `crash-${from + n}`, items: [{ sku, quantity }] });
+        expect(placed.status).toBe(202);
+        return placed.body.orderId as string;
+      }));
+
+    const before = await place(0, 40);
+    await eventually(async () => expect(await topology.db.query(`SELECT id FROM orders.orders WHERE id = ANY($1) AND status = 'paid' LIMIT 1`, [before])).toHaveLength(1), { timeoutMs: 30_000, intervalMs: 10 });
+    await topology.processes.payment.kill('SIGKILL');
+    const during = await place(40, 60);
+    await topology.restart('payment');
+
+    const orderIds = [...before, ...during];
+    await eventually(async () => {
+      const rows = await topology.db.query<{ status: string; count: string }>('SELECT status, count(*) FROM orders.orders WHERE id = ANY($1) GROUP BY status', [orderIds]);
+      expect(rows.map((row) => ({ status: row.status, count: Number(row.count) }))).toEqual([{ status: 'paid', count: 60 }]);
+    }, { timeoutMs: 120_000, intervalMs: 250 });
+    const perOrder = async (table: string) =>
+      (await topology.db.query<{ order_id: string; count: string }>(`SELECT order_id, count(*) FROM ${table} WHERE order_id = ANY($1) GROUP BY order_id`, [orderIds])).map((row) => Number(row.count));
+    expect(await perOrder(`payment.payments`)).toEqual(orderIds.map(() => 1));
+    await eventually(async () => expect(await perOrder('notification.notifications')).toEqual(orderIds.map(() => 1)));
+    const [{ available }] = await topology.db.query<{ available: number }>('SELECT available FROM inventory.stock WHERE sku = $1', [sku]);
+    const sold = quantities.reduce((sum, quantity) => sum + quantity, 0);
+    expect(available + sold).toBe(initial);
+    expect(await deadLetters((letter) => orderIds.includes(letter.subject))).toEqual([]);
+  }, 180_000);
+
+  it('leaves its group on SIGTERM with its offsets committed, so the restarted process handles nothing again', async () => {
+    const sku = await freshSku(10);
+    const notified = async (orderId: string) =>
+      eventually(async () => expect(await topology.db.query('SELECT id FROM notification.notifications WHERE order_id = $1', [orderId])).toHaveLength(1), { timeoutMs: 30_000, intervalMs: 10 });
+    const first = (await http('POST', '/orders', { userId: 'sigterm-1', items: [{ sku, quantity: 1 }] })).body.orderId;
+    await notified(first);
+
+    // Nest re-raises the signal after a clean shutdown; a failed one would exit with code 1.
+    expect(await topology.processes.notification.kill('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    await topology.restart('notification');
+    const second = (await http('POST', '/orders', { userId: 'sigterm-2', items: [{ sku, quantity: 1 }] })).body.orderId;
+    await notified(second);
+
+    // A fresh process counts from zero: had offsets been lost, it would have read earlier records again.
+    const metrics = await (await fetch(`${topology.processes.notification.url}/metrics`)).text();
+    const delivered = metrics.split('\n').filter((line) => line.startsWith('events_delivered_total{'));
+    expect(delivered.filter((line) => /outcome="duplicate"/.test(line) && !line.endsWith(' 0'))).toEqual([]);
+    expect(delivered.filter((line) => /outcome="handled"/.test(line) && !line.endsWith(' 0'))).toEqual([expect.stringMatching(/subscription="notification-notify-when-payment-result".* 1$/)]);
+  }, 120_000);
+});

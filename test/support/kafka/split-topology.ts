@@ -1,0 +1,74 @@
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import type { Topology } from '../../scenarios/chain.scenarios';
+import { AppProcess, freePort } from '../test-app';
+import { createTestDatabase } from '../test-database';
+import { startKafkaBroker } from './kafka-broker';
+import { kafkaEnv } from './kafka-settings';
+import { startGateway } from './split-gateway';
+
+export const SPLIT_MODULES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'] as const;
+export type SplitModule = (typeof SPLIT_MODULES)[number];
+
+export interface SplitTopology extends Topology {
+  /** The process of each module. */
+  processes: Record<SplitModule, AppProcess>;
+  /** The environment every process shares (broker, topics, database). */
+  env: Record<string, string>;
+  /** A producer on the topology's broker, for tests that write records themselves. */
+  producer: Producer;
+  /** Starts a module's process again (after a kill) on the same port. */
+  restart(module: SplitModule): Promise<void>;
+}
+
+/** Five processes start at once on two shared cores; each waits for its database, migrations and consumer groups. */
+const START_TIMEOUT_MS = 90_000;
+
+/**
+ * One process per module (`MODULES=<module>`, EVENT_TRANSPORT=kafka) on one database and one Kafka broker,
+ * behind a gateway that gives the topology one URL. `main` is the built entrypoint (dist/main.js by default).
+ */
+export async function startKafkaTopology(main?: string, extraEnv: Record<string, string> = {}): Promise<SplitTopology> {
+  const broker = await startKafkaBroker();
+  const db = await createTestDatabase();
+  const env: Record<string, string> = { ...kafkaEnv(broker.brokers), DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...extraEnv };
+  const kafka = new Kafka({ clientId: 'split-topology', brokers: broker.brokers, logLevel: logLevel.ERROR });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const processes = {} as Record<SplitModule, AppProcess>;
+  for (const module of SPLIT_MODULES) processes[module] = new AppProcess({ ...env, MODULES: module, PORT: String(await freePort()) }, main);
+  const stopped = async () => {
+    await Promise.all(Object.values(processes).map((app) => app.kill('SIGTERM')));
+    await producer.disconnect();
+    await db.drop();
+    await broker.stop();
+  };
+  try {
+    await producer.connect();
+    await Promise.all(Object.values(processes).map((app) => app.start(START_TIMEOUT_MS)));
+  } catch (error) {
+    await stopped();
+    throw error;
+  }
+  const { url: orders } = processes.orders;
+  const gateway = await startGateway(
+    [
+      ['/orders', orders],
+      ['/inventory', processes.inventory.url],
+      ['/notifications', processes.notification.url],
+      ['/dead-letters', processes.deadletter.url],
+    ],
+    producer,
+    env.KAFKA_TOPIC,
+  );
+  return {
+    url: gateway.url,
+    db,
+    processes,
+    env,
+    producer,
+    restart: (module) => processes[module].start(START_TIMEOUT_MS),
+    stop: async () => {
+      await gateway.close();
+      await stopped();
+    },
+  };
+}
