@@ -5,10 +5,11 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../src/events/catalog';
-import { MODULE_NAMES } from '../src/modules';
-import { generate, HEADER, KNATIVE_DIR, renderKnativeFiles } from '../src/split/manifests/generate';
-import { knativeManifests, Manifest, MANIFEST_FILES, SCALING_ANNOTATIONS, trigger } from '../src/split/manifests/knative';
-import { collectSubscriptions, publishingModules } from '../src/split/manifests/subscriptions';
+import { MODULE_NAMES, MODULES } from '../src/modules';
+import { CHANNEL_BROKER_DIR, kafkaChannelTemplate } from '../src/split/manifests/channel-broker';
+import { generate, HEADER, KNATIVE_DIR, renderKnativeFiles, sinkBoundModules } from '../src/split/manifests/generate';
+import { knativeManifests, knativeService, Manifest, MANIFEST_FILES, scalingAnnotations, trigger } from '../src/split/manifests/knative';
+import { collectSubscriptions } from '../src/split/manifests/subscriptions';
 
 /**
  * The Knative manifests under deploy/knative are what the code declares (one Trigger per @Subscribe, same filter,
@@ -23,6 +24,7 @@ const CRDS: Record<string, string> = {
   'eventing.knative.dev/v1 Broker': 'eventing/broker.yaml',
   'eventing.knative.dev/v1 Trigger': 'eventing/trigger.yaml',
   'sources.knative.dev/v1 SinkBinding': 'eventing/sinkbinding.yaml',
+  'messaging.knative.dev/v1beta1 KafkaChannel': 'kafka/kafkachannel.yaml',
 };
 
 const DNS_1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
@@ -57,7 +59,7 @@ function pruning(schema: Schema): Schema {
 
 function crdSchema(file: string, apiVersion: string, kind: string): Schema {
   const crd = parse(readFileSync(resolve(REFERENCE, file), 'utf8'));
-  const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1');
+  const version = crd.spec.versions.find((v: { name: string }) => v.name === apiVersion.split('/')[1]);
   const root = structuredClone(version.schema.openAPIV3Schema) as Schema;
   root.required = [...new Set([...(root.required ?? []), 'apiVersion', 'kind', 'metadata', 'spec'])];
   root.properties = { ...root.properties, apiVersion: { const: apiVersion }, kind: { const: kind }, metadata: OBJECT_META };
@@ -103,7 +105,7 @@ function generated() {
   const declared = collectSubscriptions();
   return {
     declared,
-    manifests: knativeManifests({ modules: MODULE_NAMES, subscriptions: declared.map(({ subscription }) => subscription), publishers: publishingModules() }),
+    manifests: knativeManifests({ modules: MODULE_NAMES.map((name) => MODULES[name]), subscriptions: declared.map(({ subscription }) => subscription), publishers: sinkBoundModules() }),
   };
 }
 
@@ -123,6 +125,7 @@ describe('Knative manifests (deploy/knative)', () => {
       expect({ file, content: readFileSync(resolve(KNATIVE_DIR, file), 'utf8') }).toEqual({ file, content });
     }
     expect(committed('kustomization.yaml')[0].resources).toEqual([...MANIFEST_FILES]);
+    expect(Object.keys(rendered)).toContain(`${CHANNEL_BROKER_DIR}/kustomization.yaml`);
     expect(generate({ check: true })).toEqual([]);
   });
 
@@ -147,8 +150,8 @@ describe('Knative manifests (deploy/knative)', () => {
       kinds.add(`${manifest.apiVersion} ${manifest.kind}`);
       expect(schemaErrors(manifest)).toEqual([]);
     }
-    expect([...kinds].sort()).toEqual(Object.keys(CRDS).sort());
-    for (const manifest of all) expect(manifest.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'order-events' });
+    expect([...kinds].sort()).toEqual(Object.keys(CRDS).filter((kind) => !kind.includes('KafkaChannel')).sort());
+    for (const manifest of all) expect(manifest.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'order-events' });
   });
 
   it('has exactly one Trigger per declared subscription, with exactly its filter and delivery policy', () => {
@@ -167,7 +170,9 @@ describe('Knative manifests (deploy/knative)', () => {
           retry,
           backoffPolicy,
           backoffDelay,
-          ...(deadLetter ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' } } } : {}),
+          ...(deadLetter
+            ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' }, uri: `/dead-letters/intake?subscription=${subscription.name}` } }
+            : {}),
         },
       });
     }
@@ -191,7 +196,8 @@ describe('Knative manifests (deploy/knative)', () => {
     expect(services.map((s) => s.metadata.name)).toEqual(MODULE_NAMES);
     for (const service of services) {
       const template = service.spec.template;
-      expect(template.metadata.annotations).toEqual(SCALING_ANNOTATIONS);
+      expect(template.metadata.annotations).toEqual(scalingAnnotations(MODULES[service.metadata.name as keyof typeof MODULES].scaling));
+      expect(template.metadata.annotations['autoscaling.knative.dev/scale-to-zero-pod-retention-period']).toBeDefined();
       expect(template.spec.containers).toHaveLength(1);
       const [container] = template.spec.containers;
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
@@ -203,9 +209,39 @@ describe('Knative manifests (deploy/knative)', () => {
     }
   });
 
-  it('binds K_SINK to the Broker in every module that publishes events', () => {
+  it('keeps payment warm (its own scaling default, declared in code) and every other module at min-scale 0', () => {
+    const minScale = Object.fromEntries(committed('services.yaml').map((s) => [s.metadata.name, s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']]));
+    expect(minScale).toEqual({ orders: '0', inventory: '0', payment: '1', notification: '0', deadletter: '0' });
+  });
+
+  it('keeps the dead-letter intake inside the cluster', () => {
+    const [deadletter] = committed('services.yaml').filter((s) => s.metadata.name === 'deadletter');
+    expect(deadletter.metadata.labels['networking.knative.dev/visibility']).toBe('cluster-local');
+  });
+
+  it('splits traffic 90/10 between a tagged stable revision and the latest, when asked', () => {
+    const service = knativeService(MODULES.payment, { traffic: { stableRevision: '00001', canaryPercent: 10 } });
+    expect(service.spec.traffic).toEqual([
+      { tag: 'stable', revisionName: 'payment-00001', percent: 90 },
+      { tag: 'canary', latestRevision: true, percent: 10 },
+    ]);
+    expect(schemaErrors(service)).toEqual([]);
+    expect(() => knativeService(MODULES.payment, { traffic: { stableRevision: '00001', canaryPercent: 120 } })).toThrow(/canary percent/);
+  });
+
+  it('has a channel-based Broker overlay whose channel template is a valid KafkaChannel', () => {
+    const overlay = parse(readFileSync(resolve(KNATIVE_DIR, CHANNEL_BROKER_DIR, 'kustomization.yaml'), 'utf8'));
+    expect(overlay.resources).toEqual(['..', 'channel-template.yaml']);
+    expect(JSON.parse(overlay.patches[0].patch)).toContainEqual(expect.objectContaining({ value: 'MTChannelBasedBroker' }));
+    const config = parse(readFileSync(resolve(KNATIVE_DIR, CHANNEL_BROKER_DIR, 'channel-template.yaml'), 'utf8'));
+    const template = parse(config.data['channel-template-spec']);
+    expect(template).toEqual(kafkaChannelTemplate());
+    expect(schemaErrors({ ...template, metadata: { name: 'template', labels: {} } })).toEqual([]);
+  });
+
+  it('binds K_SINK to the Broker in every module that publishes events, and in deadletter for replays', () => {
     const bindings = committed('sinkbindings.yaml');
-    expect(bindings.map((b) => b.spec.subject.name).sort()).toEqual(['inventory', 'notification', 'orders', 'payment']);
+    expect(bindings.map((b) => b.spec.subject.name).sort()).toEqual(['deadletter', 'inventory', 'notification', 'orders', 'payment']);
     for (const b of bindings) expect(b.spec.sink).toEqual({ ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'order-events' } });
     const [brokerManifest] = committed('broker.yaml').filter((m) => m.kind === 'Broker');
     expect(brokerManifest.metadata.annotations['eventing.knative.dev/broker.class']).toBe('Kafka');

@@ -24,6 +24,12 @@ export class SubscriptionNotHereError extends AppError {
   readonly kind = 'conflict' as const;
 }
 
+/** The sink (K_SINK, the Knative Broker) did not take an event: the outbox retries it. */
+export class SinkRejectedError extends AppError {
+  readonly code = 'EVENT_SINK_REJECTED';
+  readonly kind = 'unavailable' as const;
+}
+
 /** A Kafka record that is not a readable CloudEvent (no ce_ headers, bad JSON, missing attributes, a type not in the catalog). */
 export class UnreadableRecordError extends AppError {
   readonly code = 'EVENT_RECORD_UNREADABLE';

@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ModuleRef } from '@nestjs/core';
 import { DeliveryFailures } from './delivery/delivery-failures';
 import { DeliveryJournal } from './delivery/delivery-journal';
 import { DeliveryTransaction } from './delivery/delivery-transaction';
@@ -12,10 +13,34 @@ import { Outbox } from './outbox/outbox';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
 import { EventBusServer } from './server/event-bus.server';
-import { EVENT_TRANSPORT } from './transport/event-transport';
+import { EVENT_TRANSPORT, EventTransport } from './transport/event-transport';
+import { HttpTransport } from './transport/http.transport';
+import { httpTransportConfig } from './transport/http-transport.config';
 import { InProcessTransport } from './transport/in-process.transport';
 import { kafkaConfig } from './transport/kafka/kafka.config';
-import { KafkaTransport } from './transport/kafka/kafka.transport';
+
+/**
+ * EVENT_TRANSPORT picks where the outbox sends events. With `http` nothing is routed in this process: the
+ * Knative Broker delivers each event to the Triggers' subscribers, this one included, at POST /.
+ */
+const transport: Provider = {
+  provide: EVENT_TRANSPORT,
+  inject: [eventsConfig.KEY, InProcessTransport, ModuleRef],
+  useFactory: async (config: EventsConfig, inProcess: InProcessTransport, moduleRef: ModuleRef): Promise<EventTransport> => {
+    switch (config.EVENT_TRANSPORT) {
+      case 'http':
+        // K_SINK is read only here, when it is needed: the monolith has none.
+        return new HttpTransport(httpTransportConfig());
+      case 'kafka': {
+        // Loaded only here, so a process on another transport never loads kafkajs (the split bundles leave it out).
+        const { KafkaTransport } = await import('./transport/kafka/kafka.transport');
+        return moduleRef.create(KafkaTransport);
+      }
+      default:
+        return inProcess;
+    }
+  },
+};
 
 /** The internal event bus every module publishes to and subscribes through. */
 @Global()
@@ -34,12 +59,7 @@ import { KafkaTransport } from './transport/kafka/kafka.transport';
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,
-    KafkaTransport,
-    {
-      provide: EVENT_TRANSPORT,
-      inject: [eventsConfig.KEY, InProcessTransport, KafkaTransport],
-      useFactory: (config: EventsConfig, inProcess: InProcessTransport, kafka: KafkaTransport) => (config.EVENT_TRANSPORT === 'kafka' ? kafka : inProcess),
-    },
+    transport,
   ],
   exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT],
 })

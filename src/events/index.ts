@@ -11,6 +11,7 @@ export type { DeadLetter, DeadLetterSink } from './delivery/dead-letter-sink';
 export { deadLetteredEvent, deadLetterOf } from './delivery/dead-lettered-event';
 export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
+export { cloudEventsOf } from './receiver/cloud-events-request';
 export { Outbox } from './outbox/outbox';
 export { EventLog } from './event-log';
 export type { HandlingStep, LoggedEvent, LoggedFailure, TimelineEntry } from './event-log';

@@ -1,27 +1,9 @@
-import { Logger as NestLogger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { CustomStrategy } from '@nestjs/microservices';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { z } from 'zod';
-import { AppModule } from '../app.module';
-import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
-import { EventBusServer } from '../events/server/event-bus.server';
 import { MODULE_NAMES, MODULES, ModuleName } from '../modules';
-import { eventsConfig } from '../events/events.config';
-import { kafkaConfig } from '../events/transport/kafka/kafka.config';
 import { parseConfig } from './config/define-config';
-import { databaseConfig } from './database/database.config';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
-import { healthConfig } from './health/health.config';
-import { httpConfig } from './http/http.config';
-import { tracingConfig } from './tracing/tracing.config';
+import { RunningApp, startModules } from './start-modules';
 
-export interface RunningApp {
-  app: NestFastifyApplication;
-  url: string;
-  stop(): Promise<void>;
-}
+export type { RunningApp } from './start-modules';
 
 const modulesConfig = z.object({
   MODULES: z
@@ -32,63 +14,8 @@ const modulesConfig = z.object({
     .describe('Comma-separated modules this process runs (default: all, the monolith).'),
 });
 
-/** Builds and starts an entrypoint: the modules MODULES names, on Postgres (embedded when DATABASE_URL is unset). */
-export async function startApp(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
-  const http = parseConfig('http', httpConfig.schema, env);
-  const { MODULES: modules } = parseConfig('modules', modulesConfig, env);
-  const database = parseConfig('database', databaseConfig.schema, env);
-  const { EVENT_TRANSPORT: transport } = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
-  // Every namespace is checked before Nest starts, so a bad value stops the process with one clear message.
-  type Namespace = { namespace: string; schema: z.ZodObject };
-  const configs: Namespace[] = [eventsConfig, kafkaConfig, healthConfig, tracingConfig, ...modules.flatMap((name): Namespace[] => [...MODULES[name].configs])];
-  for (const config of configs) parseConfig(config.namespace, config.schema, env);
-  const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
-  const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
-
-  let app: NestFastifyApplication;
-  try {
-    app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL }),
-      new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
-      { bufferLogs: true, abortOnError: false },
-    );
-    app.useLogger(app.get(Logger));
-    acceptCloudEventBodies(app);
-    app.enableShutdownHooks();
-    app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
-    announceModules(app, modules, transport);
-    await app.listen(http.PORT, '0.0.0.0');
-  } catch (error) {
-    await embedded?.stop();
-    throw error;
-  }
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : http.PORT;
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      await app.close();
-      await embedded?.stop();
-    },
-  };
-}
-
-/** One start-up line per module this process runs: its subscriptions and how events reach them. */
-function announceModules(app: NestFastifyApplication, modules: readonly ModuleName[], transport: string): void {
-  const logger = new NestLogger('Startup');
-  const subscriptions = app.get(SubscriptionRegistry).all();
-  for (const module of modules) {
-    const own = subscriptions.filter((subscription) => subscription.subscriber === module).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`);
-    logger.log({ msg: `module ${module} started: ${own.length} subscription(s) over ${transport}`, module, transport, subscriptions: own });
-  }
-}
-
-/** Structured and batch CloudEvents arrive as text; the CloudEvents SDK parses (and validates) them. */
-function acceptCloudEventBodies(app: NestFastifyApplication): void {
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+/** The monolith's composition root: the modules MODULES names (all by default), from the registry of every module. */
+export function startApp(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
+  const { MODULES: names } = parseConfig('modules', modulesConfig, env);
+  return startModules(names.map((name) => MODULES[name]), env);
 }

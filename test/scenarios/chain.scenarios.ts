@@ -89,13 +89,27 @@ function unique(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export function describeChainScenarios(name: string, start: () => Promise<Topology>): void {
+/** Where a topology differs from the monolith by design, not by defect. */
+export interface ChainScenarioOptions {
+  /**
+   * What `POST /` answers an accepted CloudEvent: 204 where the receiver handles it before answering (the
+   * monolith), 202 where a Knative Broker takes it for later delivery.
+   */
+  ingressStatus?: number;
+  /**
+   * Whether the inbox records which attempt succeeded. The in-process router counts its own retries; a Knative
+   * Broker retries without telling the subscriber, so every delivery it makes is attempt 1 to the receiver.
+   */
+  inboxCountsAttempts?: boolean;
+}
+
+export function describeChainScenarios(name: string, start: () => Promise<Topology>, { ingressStatus = 204, inboxCountsAttempts = true }: ChainScenarioOptions = {}): void {
   describe(name, () => {
     let topology: Topology;
 
     beforeAll(async () => {
       topology = await start();
-    }, 120_000);
+    }, 180_000);
 
     afterAll(async () => {
       await topology?.stop();
@@ -318,14 +332,16 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       await orderReaching(orderId, 'paid', 30_000);
 
       const inbox = await topology.db.query<{ attempt: number; type: string }>('SELECT attempt, type FROM events.inbox WHERE subscription = $1 AND subject = $2', [PAYMENT_SUBSCRIPTION, orderId]);
-      expect(inbox).toEqual([{ attempt: 3, type: TYPE('payment.request') }]);
+      // Behind a Knative Broker every retry reaches the receiver as attempt 1.
+      const attempt = (counted: number) => (inboxCountsAttempts ? counted : 1);
+      expect(inbox).toEqual([{ attempt: attempt(3), type: TYPE('payment.request') }]);
       // The timeline shows both failed attempts, in order, between the request and the result.
       const timeline = await timelineWith(orderId, ['payment.result']);
       const steps = timeline.map(({ type, subscription, module, attempt, outcome, errorCode }) => ({ type, subscription, module, attempt, outcome, errorCode }));
       const request = steps.findIndex((step) => step.type === TYPE('payment.request') && !step.outcome);
-      expect(steps.slice(request + 1, request + 3)).toEqual([1, 2].map((attempt) => ({ type: TYPE('payment.request'), subscription: PAYMENT_SUBSCRIPTION, module: 'payment', attempt, outcome: 'failed', errorCode: 'PAYMENT_GATEWAY_UNAVAILABLE' })));
+      expect(steps.slice(request + 1, request + 3)).toEqual([1, 2].map((counted) => ({ type: TYPE('payment.request'), subscription: PAYMENT_SUBSCRIPTION, module: 'payment', attempt: attempt(counted), outcome: 'failed', errorCode: 'PAYMENT_GATEWAY_UNAVAILABLE' })));
       expect(steps.findIndex((step) => step.type === TYPE('payment.result'))).toBeGreaterThan(request + 2);
-      expect(timeline[request].handledBy).toContainEqual(expect.objectContaining({ module: 'payment', subscription: PAYMENT_SUBSCRIPTION, attempt: 3, outcome: 'handled' }));
+      expect(timeline[request].handledBy).toContainEqual(expect.objectContaining({ module: 'payment', subscription: PAYMENT_SUBSCRIPTION, attempt: attempt(3), outcome: 'handled' }));
       expect(await paymentRows(orderId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);
       expect(await available(sku)).toBe(9);
       await notificationTitled(userId, orderId, 'Payment received');
@@ -382,8 +398,8 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
 
       const first = await postCloudEvent(event, data);
       const second = await postCloudEvent(event, data);
-      expect(first.status).toBe(204);
-      expect(second.status).toBe(204);
+      expect(first.status).toBe(ingressStatus);
+      expect(second.status).toBe(ingressStatus);
 
       const order = await orderReaching(orderId, 'paid');
       expect(order.total).toBe('49.98');
@@ -398,7 +414,7 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       const orderId = randomUUID();
 
       const answer = await postCloudEvent({ id: randomUUID(), source: 'https://storefront.example/orders', type: TYPE('order.created') }, referenceOrder(orderId, userId, sku, 'Test external', 3, 9.99));
-      expect(answer.status).toBe(204);
+      expect(answer.status).toBe(ingressStatus);
 
       const order = await orderReaching(orderId, 'paid');
       expect(order).toMatchObject({ orderId, userId, status: 'paid', total: '29.97', items: [expect.objectContaining({ sku, quantity: 3 })] });

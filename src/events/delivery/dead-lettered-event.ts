@@ -1,4 +1,5 @@
 import { CloudEventV1 } from 'cloudevents';
+import { MalformedEventError } from '../errors';
 import { DeadLetter } from './dead-letter-sink';
 
 /**
@@ -35,7 +36,7 @@ export function deadLetteredEvent(letter: DeadLetter, destination: string): Dead
 export function deadLetterOf(received: DeadLetteredEvent, subscription?: string): DeadLetter {
   const { knativeerrordest, knativeerrorcode, knativeerrordata, failedsubscription, deliveryattempts, ...event } = received;
   const name = failedsubscription ?? subscription;
-  if (!name) throw new Error(`dead-lettered event ${received.id} names no subscription`);
+  if (!name) throw new MalformedEventError(`dead-lettered event ${received.id} names no subscription`);
   const code = knativeerrorcode === undefined ? 'UNKNOWN' : /^\d+$/.test(String(knativeerrorcode)) ? `HTTP_${knativeerrorcode}` : String(knativeerrorcode);
   const data = knativeerrordata ? Buffer.from(String(knativeerrordata), 'base64').toString('utf8') : '';
   return {

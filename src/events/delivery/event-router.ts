@@ -113,6 +113,15 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
+   * Whether replay() reaches the named subscription: it runs in this process, or the transport carries a
+   * replay to the one process where it runs (Kafka). Behind a Knative Broker (http) nothing addresses a single
+   * subscription; the caller re-publishes the event through the outbox instead (Outbox.republish).
+   */
+  canReplay(subscriptionName: string): boolean {
+    return this.registry.named(subscriptionName) !== undefined || this.transport?.replay !== undefined;
+  }
+
+  /**
    * Redelivers a stored event to one named subscription (dead-letter replay): here once, or through the
    * transport when the subscription runs in another process, where its delivery policy applies.
    */

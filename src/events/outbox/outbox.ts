@@ -44,17 +44,31 @@ export class Outbox {
       data: contract.schema.parse(data) as EventData<C>,
       traceparent: this.currentTraceparent(),
     });
-    const json = event.toJSON() as CloudEventV1<unknown>;
+    await this.write(event.toJSON() as CloudEventV1<unknown>);
+    return event;
+  }
+
+  /**
+   * Sends an event that was published before once more, unchanged (same id and source: every subscription
+   * that handled it already takes it as a duplicate). Dead-letter replay uses it where the failed subscription
+   * runs in another process, behind the Broker.
+   */
+  async republish(event: CloudEventV1<unknown>): Promise<void> {
+    if (!this.txHost.tx.queryRunner?.isTransactionActive) throw new Error(`republishing ${event.id} outside a transaction`);
+    await this.write(event);
+  }
+
+  private async write(event: CloudEventV1<unknown>): Promise<void> {
+    const tx = this.txHost.tx;
     // A dispatching process leases the row to itself at insert and hands it over in memory after the commit:
     // no claim query on the hot path; if it crashes first, the lease runs out and any dispatcher takes the row.
     const lease = this.config.EVENTS_OUTBOX_DISPATCH ? this.leaseMs : 0;
     const [{ id }] = (await tx.query(
       `INSERT INTO events.outbox (event_id, type, subject, event, attempts, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 millisecond') RETURNING id`,
-      [event.id, event.type, subject, json, lease > 0 ? 1 : 0, lease],
+      [event.id, event.type, event.subject ?? null, event, lease > 0 ? 1 : 0, lease],
     )) as { id: string }[];
-    if (lease > 0) publishedIn(tx.queryRunner).push({ id, attempts: 1, event: json });
-    return event;
+    if (lease > 0) publishedIn(tx.queryRunner!).push({ id, attempts: 1, event });
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { CloudEvent, HTTP } from 'cloudevents';
 import type { FastifyRequest } from 'fastify';
 import { EventRouter } from '../delivery/event-router';
 import { MalformedEventError, UnknownEventTypeError } from '../errors';
+import { cloudEventsOf } from './cloud-events-request';
 
 /**
  * `POST /`: the CloudEvents HTTP receiver (binary, structured and batch modes) and the Knative delivery
@@ -16,7 +16,7 @@ export class CloudEventsReceiver {
   @Post('/')
   @HttpCode(204)
   async receive(@Req() request: FastifyRequest): Promise<void> {
-    const deliveries = toEvents(request).map((event) => {
+    const deliveries = cloudEventsOf(request).map((event) => {
       if (event.datacontenttype !== undefined && !/^application\/json\b/.test(event.datacontenttype)) {
         throw new MalformedEventError(`event ${event.id}: datacontenttype must be application/json, got ${event.datacontenttype}`);
       }
@@ -29,27 +29,4 @@ export class CloudEventsReceiver {
       await Promise.all(subscriptions.map((subscription) => this.router.deliverOnce(subscription, event)));
     }
   }
-}
-
-function toEvents(request: FastifyRequest): CloudEvent<unknown>[] {
-  try {
-    const structured = /^application\/cloudevents(-batch)?\+json/.test(request.headers['content-type'] ?? '');
-    // The SDK fills in a missing ce-specversion: a binary-mode request without one is not a CloudEvent.
-    if (!structured && !request.headers['ce-specversion']) throw new Error('binary mode needs a ce-specversion header');
-    const parsed = HTTP.toEvent({ headers: request.headers as Record<string, string>, body: request.body });
-    const events = (Array.isArray(parsed) ? parsed : [parsed]) as CloudEvent<unknown>[];
-    if (events.length === 0) throw new Error('the batch is empty');
-    // The SDK builds events from HTTP without validating them; required attributes are checked here.
-    events.forEach((event) => event.validate());
-    return events;
-  } catch (error) {
-    throw new MalformedEventError(`not a valid CloudEvent: ${describe(error)}`);
-  }
-}
-
-/** The SDK's ValidationError lists what failed in `errors`: that list is the useful part of the message. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const details = (error as Error & { errors?: unknown }).errors;
-  return Array.isArray(details) && details.length > 0 ? `${error.message}: ${JSON.stringify(details)}` : error.message;
 }

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { DEAD_LETTER_SINK } from '../../events';
 import { DeadLetterOffice } from './domain/dead-letter-office';
+import { DeadLetterIntakeController } from './http/dead-letter-intake.controller';
 import { DeadLettersController } from './http/dead-letters.controller';
+import { RunnableModule } from '../../platform/runnable-module';
+import { deadletterMigrations } from './migrations';
 
 @Module({
-  controllers: [DeadLettersController],
+  controllers: [DeadLettersController, DeadLetterIntakeController],
   providers: [DeadLetterOffice, { provide: DEAD_LETTER_SINK, useExisting: DeadLetterOffice }],
   exports: [DEAD_LETTER_SINK],
 })
 export class DeadletterModule {}
+
+/** How a composition root runs this module (the monolith with the others, or alone in src/split). */
+export const DEADLETTER: RunnableModule = { name: 'deadletter', module: DeadletterModule, migrations: deadletterMigrations, configs: [] };

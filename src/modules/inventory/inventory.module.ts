@@ -8,6 +8,8 @@ import { ReleaseStockWhenPaymentFailedHandler } from './handlers/release-stock-w
 import { ReserveStockWhenOrderCreatedHandler } from './handlers/reserve-stock-when-order-created.handler';
 import { InventoryController } from './http/inventory.controller';
 import { inventoryConfig } from './inventory.config';
+import { RunnableModule } from '../../platform/runnable-module';
+import { inventoryMigrations } from './migrations';
 
 @Module({
   imports: [ConfigModule.forFeature(inventoryConfig), TypeOrmModule.forFeature([StockItem])],
@@ -15,3 +17,6 @@ import { inventoryConfig } from './inventory.config';
   providers: [Stockroom, Catalog],
 })
 export class InventoryModule {}
+
+/** How a composition root runs this module (the monolith with the others, or alone in src/split). */
+export const INVENTORY: RunnableModule = { name: 'inventory', module: InventoryModule, migrations: inventoryMigrations, configs: [inventoryConfig] };

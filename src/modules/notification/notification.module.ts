@@ -8,6 +8,8 @@ import { NotifyWhenPaymentResultHandler } from './handlers/notify-when-payment-r
 import { NotifyWhenStockInsufficientHandler } from './handlers/notify-when-stock-insufficient.handler';
 import { NotificationsController } from './http/notifications.controller';
 import { NotificationConfig, notificationConfig } from './notification.config';
+import { RunnableModule } from '../../platform/runnable-module';
+import { notificationMigrations } from './migrations';
 
 @Module({
   imports: [ConfigModule.forFeature(notificationConfig)],
@@ -23,3 +25,6 @@ import { NotificationConfig, notificationConfig } from './notification.config';
   ],
 })
 export class NotificationModule {}
+
+/** How a composition root runs this module (the monolith with the others, or alone in src/split). */
+export const NOTIFICATION: RunnableModule = { name: 'notification', module: NotificationModule, migrations: notificationMigrations, configs: [notificationConfig] };

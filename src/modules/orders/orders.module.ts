@@ -7,6 +7,8 @@ import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when
 import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock-insufficient.handler';
 import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-result.handler';
 import { OrdersController } from './http/orders.controller';
+import { RunnableModule } from '../../platform/runnable-module';
+import { ordersMigrations } from './migrations';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Order])],
@@ -20,3 +22,6 @@ import { OrdersController } from './http/orders.controller';
   providers: [OrderBook],
 })
 export class OrdersModule {}
+
+/** How a composition root runs this module (the monolith with the others, or alone in src/split). */
+export const ORDERS: RunnableModule = { name: 'orders', module: OrdersModule, migrations: ordersMigrations, configs: [] };

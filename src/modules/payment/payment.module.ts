@@ -5,6 +5,8 @@ import { PAYMENT_GATEWAY } from './domain/payment-gateway';
 import { SimulatedGateway } from './domain/simulated-gateway';
 import { TakePaymentWhenPaymentRequestedHandler } from './handlers/take-payment-when-payment-requested.handler';
 import { paymentConfig } from './payment.config';
+import { RunnableModule } from '../../platform/runnable-module';
+import { paymentMigrations } from './migrations';
 
 @Module({
   imports: [ConfigModule.forFeature(paymentConfig)],
@@ -12,3 +14,9 @@ import { paymentConfig } from './payment.config';
   providers: [Cashier, { provide: PAYMENT_GATEWAY, useClass: SimulatedGateway }],
 })
 export class PaymentModule {}
+
+/**
+ * How a composition root runs this module (the monolith with the others, or alone in src/split). One instance
+ * stays warm on Knative: a shopper waits on the payment, and its cold start would add to every quiet-hour checkout.
+ */
+export const PAYMENT: RunnableModule = { name: 'payment', module: PaymentModule, migrations: paymentMigrations, configs: [paymentConfig], scaling: { minScale: 1 } };

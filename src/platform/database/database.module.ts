@@ -5,9 +5,10 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
 import type { IncomingMessage } from 'node:http';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import * as pg from 'pg';
 import { TRACEPARENT_KEY } from '../../events/trace-scope';
 import { childTraceparent } from '../../events/trace-context';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
 
@@ -35,16 +36,18 @@ export class DatabaseModule {
           inject: [databaseConfig.KEY],
           useFactory: (config: DatabaseConfig) => ({
             type: 'postgres' as const,
+            // Handed over rather than left to TypeORM's require-by-name, which a bundle (dist/split) cannot follow.
+            driver: pg,
             url: target.url,
             migrations,
             migrationsRun: false,
-            migrationsTransactionMode: 'each' as const,
             autoLoadEntities: true,
             synchronize: false,
             logging: ['error' as const],
             // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
             extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE), connectionTimeoutMillis: 10_000 },
           }),
+          // Migrations run before anything can use the connection, under a lock the other processes respect.
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await new DataSource(options!).initialize();
             await migrate(dataSource);

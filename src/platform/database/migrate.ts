@@ -5,12 +5,14 @@ const MIGRATIONS_LOCK = 7_346_275_436;
 
 /**
  * Applies this process's pending migrations under a Postgres advisory lock. Processes that start together
- * against one database (one per module) take turns instead of racing to create the migrations table or the
- * shared `events` schema. Migrations another process applied and this one does not know are left alone:
- * TypeORM compares by name, so each process only runs what it knows and has not run.
+ * against one database (one per module, over Kafka or as Knative Services) take turns instead of racing to
+ * create the migrations table or the shared `events` schema. Migrations another process applied and this one
+ * does not know are left alone: TypeORM compares by name, so each process only runs what it knows and has not
+ * run. When everything is applied already it costs a handful of short queries: a cold start does no migration work.
  */
 export async function migrate(dataSource: DataSource): Promise<void> {
-  // One connection for the lock and the migrations: a session-level lock, and it works with a pool of one.
+  // One connection for the lock and the migrations: a session-level lock, and it works with a pool of one
+  // (the embedded Postgres takes a single session).
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { TerminusModule } from '@nestjs/terminus';
 import { healthConfig } from './health.config';
 import { HealthController } from './health.controller';
 import { Readiness } from './readiness';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), ConfigModule.forFeature(healthConfig)],
+  imports: [ConfigModule.forFeature(healthConfig)],
   controllers: [HealthController],
   providers: [Readiness],
 })

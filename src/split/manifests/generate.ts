@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Document } from 'yaml';
-import { MODULE_NAMES } from '../../modules';
-import { knativeManifests, kustomization, Manifest, MANIFEST_FILES } from './knative';
+import { stringify } from 'yaml';
+import { MODULE_NAMES, MODULES, ModuleName } from '../../modules';
+import { CHANNEL_BROKER_DIR, channelBrokerKustomization, channelTemplateConfig, kafkaChannelTemplate } from './channel-broker';
+import { DEAD_LETTER_SERVICE, knativeManifests, kustomization, Manifest, MANIFEST_FILES, ManifestOptions } from './knative';
 import { collectSubscriptions, publishingModules } from './subscriptions';
 
 /** `deploy/knative` of this repository (from src/split/manifests or dist/split/manifests alike). */
@@ -20,26 +22,40 @@ function yamlDocuments(manifests: Manifest[]): string {
     .join('---\n');
 }
 
-/** Every file under deploy/knative with its content, as the code declares it today. */
-export function renderKnativeFiles(): Record<string, string> {
-  const manifests = knativeManifests({
-    modules: MODULE_NAMES,
-    subscriptions: collectSubscriptions().map(({ subscription }) => subscription),
-    publishers: publishingModules(),
-  });
+/**
+ * The modules that need K_SINK: every publisher, and the deadletter module, whose replays go back through the
+ * Broker when the failed subscription runs in another Service.
+ */
+export function sinkBoundModules(): ModuleName[] {
+  const publishers = publishingModules();
+  return MODULE_NAMES.filter((name) => publishers.includes(name) || name === DEAD_LETTER_SERVICE);
+}
+
+/** Every file under deploy/knative (path relative to it) with its content, as the code declares it today. */
+export function renderKnativeFiles(options: ManifestOptions = {}): Record<string, string> {
+  const manifests = knativeManifests(
+    {
+      modules: MODULE_NAMES.map((name) => MODULES[name]),
+      subscriptions: collectSubscriptions().map(({ subscription }) => subscription),
+      publishers: sinkBoundModules(),
+    },
+    options,
+  );
   const files: Record<string, string> = {};
   for (const file of MANIFEST_FILES) files[file] = yamlDocuments(manifests[file]);
-  files['kustomization.yaml'] = yamlDocuments([kustomization()]);
+  files['kustomization.yaml'] = yamlDocuments([kustomization(MODULE_NAMES)]);
+  files[`${CHANNEL_BROKER_DIR}/kustomization.yaml`] = yamlDocuments([channelBrokerKustomization()]);
+  files[`${CHANNEL_BROKER_DIR}/channel-template.yaml`] = yamlDocuments([channelTemplateConfig(stringify(kafkaChannelTemplate()))]);
   return files;
 }
 
 /** Writes the files, or with `check` only compares them; returns the stale files' paths (relative to cwd). */
-export function generate({ check = false, dir = KNATIVE_DIR } = {}): string[] {
+export function generate({ check = false, dir = KNATIVE_DIR, options = {} as ManifestOptions } = {}): string[] {
   const stale: string[] = [];
-  const files = renderKnativeFiles();
-  if (!check) mkdirSync(dir, { recursive: true });
+  const files = renderKnativeFiles(options);
   for (const [file, content] of Object.entries(files)) {
     const path = join(dir, file);
+    if (!check) mkdirSync(dirname(path), { recursive: true });
     const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     if (current === content) continue;
     stale.push(relative(process.cwd(), path));
@@ -48,9 +64,25 @@ export function generate({ check = false, dir = KNATIVE_DIR } = {}): string[] {
   return stale;
 }
 
+/** `--canary <percent> --stable-revision <suffix>`: a canary rollout, written to `--dir` (never over the committed files by accident). */
+function cliOptions(args: string[]): { dir: string; options: ManifestOptions } {
+  const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const canary = value('--canary');
+  const dir = value('--dir') ? resolve(value('--dir')!) : KNATIVE_DIR;
+  if (canary === undefined) return { dir, options: {} };
+  if (dir === KNATIVE_DIR) usage('--canary writes a rollout variant: name its directory with --dir');
+  if (!/^\d+$/.test(canary) || Number(canary) > 100) usage(`--canary takes a percent from 0 to 100, got ${canary}`);
+  return { dir, options: { traffic: { canaryPercent: Number(canary), stableRevision: value('--stable-revision') ?? '00001' } } };
+}
+
+function usage(problem: string): never {
+  console.error(`${problem}\nusage: npm run manifests [-- --check] [-- --canary <percent> --stable-revision <suffix> --dir <directory>]`);
+  process.exit(1);
+}
+
 if (require.main === module) {
   const check = process.argv.includes('--check');
-  const changed = generate({ check });
+  const changed = generate({ check, ...cliOptions(process.argv.slice(2)) });
   if (check && changed.length > 0) {
     for (const file of changed) console.error(`${file} is stale: run npm run manifests`);
     process.exit(1);

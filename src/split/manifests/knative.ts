@@ -1,6 +1,7 @@
 import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../../events/catalog';
 import { Subscription } from '../../events/subscription';
 import { ModuleName } from '../../modules';
+import { RunnableModule, ScalingDefaults } from '../../platform/runnable-module';
 
 /**
  * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Kafka-class Broker,
@@ -13,7 +14,8 @@ export type Manifest = Record<string, any>;
 export const PART_OF = { 'app.kubernetes.io/part-of': 'order-events' } as const;
 export const BROKER_NAME = 'order-events';
 export const BROKER_CONFIG_NAME = 'kafka-broker-config';
-export const IMAGE = 'toolsku/order-events';
+/** Each module's image is built with `--build-arg MODULE=<module>` (deploy/compose/Dockerfile); kustomize sets its tag. */
+export const imageOf = (module: string): string => `toolsku/order-events-${module}`;
 export const DATABASE_SECRET = { name: 'order-events-db', key: 'url' } as const;
 /** The module whose ksvc is every Trigger's dead-letter sink. */
 export const DEAD_LETTER_SERVICE: ModuleName = 'deadletter';
@@ -26,10 +28,42 @@ export const SCALING_ANNOTATIONS = {
   'autoscaling.knative.dev/target-burst-capacity': '100',
 } as const;
 
+/** A canary rollout: the named stable revision keeps `100 - canaryPercent`, the latest revision gets the rest. */
+export interface TrafficSplit {
+  /** Revision suffix of the stable one (Knative names revisions `<service>-<suffix>`, e.g. `00001`). */
+  readonly stableRevision: string;
+  readonly canaryPercent: number;
+}
+
 export interface ManifestOptions {
   /** The CloudEvents type prefix the Trigger filters use (EVENT_TYPE_PREFIX); default `com.toolsku`. */
   readonly typePrefix?: string;
+  /** Split each Service's traffic between a stable revision and the latest one, reachable by tag too. */
+  readonly traffic?: TrafficSplit;
 }
+
+/** The annotations of a module's scaling defaults, over the scale-to-zero ones every module starts from. */
+export function scalingAnnotations(scaling: ScalingDefaults = {}): Record<string, string> {
+  const declared = {
+    'autoscaling.knative.dev/min-scale': scaling.minScale,
+    'autoscaling.knative.dev/max-scale': scaling.maxScale,
+    'autoscaling.knative.dev/target': scaling.target,
+  };
+  const overrides = Object.entries(declared).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]);
+  return { ...SCALING_ANNOTATIONS, ...Object.fromEntries(overrides) };
+}
+
+/** `spec.traffic` of a canary rollout: both targets tagged, so each also has its own URL. */
+export function trafficSplit(service: string, { stableRevision, canaryPercent }: TrafficSplit): Manifest[] {
+  if (!Number.isInteger(canaryPercent) || canaryPercent < 0 || canaryPercent > 100) throw new RangeError(`canary percent must be an integer from 0 to 100, got ${canaryPercent}`);
+  return [
+    { tag: 'stable', revisionName: `${service}-${stableRevision}`, percent: 100 - canaryPercent },
+    { tag: 'canary', latestRevision: true, percent: canaryPercent },
+  ];
+}
+
+/** The dead-letter module's ksvc is reachable from inside the cluster only: its intake takes no token (docs/adr/0006). */
+const CLUSTER_LOCAL = { 'networking.knative.dev/visibility': 'cluster-local' } as const;
 
 function serviceRef(name: string) {
   return { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name };
@@ -39,27 +73,29 @@ function brokerRef() {
   return { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: BROKER_NAME };
 }
 
-function metadata(name: string, annotations?: Record<string, string>) {
-  return { name, labels: { ...PART_OF }, ...(annotations ? { annotations } : {}) };
+function metadata(name: string, annotations?: Record<string, string>, labels: Record<string, string> = {}) {
+  return { name, labels: { ...PART_OF, ...labels }, ...(annotations ? { annotations } : {}) };
 }
 
-/** One scale-to-zero ksvc running one module over HTTP CloudEvents. */
-export function knativeService(module: ModuleName): Manifest {
+/** One ksvc running one module's bundle over HTTP CloudEvents; scale-to-zero unless the module says otherwise. */
+export function knativeService(module: RunnableModule, options: ManifestOptions = {}): Manifest {
+  const name = module.name;
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: metadata(module),
+    metadata: metadata(name, undefined, name === DEAD_LETTER_SERVICE ? CLUSTER_LOCAL : {}),
     spec: {
+      ...(options.traffic ? { traffic: trafficSplit(name, options.traffic) } : {}),
       template: {
-        metadata: { labels: { ...PART_OF }, annotations: { ...SCALING_ANNOTATIONS } },
+        metadata: { labels: { ...PART_OF }, annotations: scalingAnnotations(module.scaling) },
         spec: {
           containerConcurrency: 50,
           timeoutSeconds: 60,
           containers: [
             {
-              image: IMAGE,
+              image: imageOf(name),
               env: [
-                { name: 'MODULES', value: module },
+                { name: 'MODULES', value: name },
                 { name: 'EVENT_TRANSPORT', value: 'http' },
                 { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET.name, key: DATABASE_SECRET.key } } },
               ],
@@ -116,8 +152,16 @@ export function triggerDelivery(subscription: Subscription): Manifest {
     retry,
     backoffPolicy,
     backoffDelay,
-    ...(deadLetter ? { deadLetterSink: { ref: serviceRef(DEAD_LETTER_SERVICE) } } : {}),
+    ...(deadLetter ? { deadLetterSink: deadLetterSink(subscription) } : {}),
   };
+}
+
+/**
+ * The deadletter module's intake. Knative resolves the relative URI against the ref's address, and the
+ * dead-lettered event it posts does not say which Trigger gave up: the query does.
+ */
+export function deadLetterSink(subscription: Subscription): Manifest {
+  return { ref: serviceRef(DEAD_LETTER_SERVICE), uri: `/dead-letters/intake?subscription=${subscription.name}` };
 }
 
 /** One Trigger per subscription: exact-match type filter, the subscriber's ksvc, the declared delivery. */
@@ -149,7 +193,7 @@ export function sinkBinding(module: ModuleName): Manifest {
 }
 
 export interface KnativeInput {
-  readonly modules: readonly ModuleName[];
+  readonly modules: readonly RunnableModule[];
   readonly subscriptions: readonly Subscription[];
   readonly publishers: readonly ModuleName[];
 }
@@ -157,7 +201,7 @@ export interface KnativeInput {
 /** Every manifest, by the file it goes to under deploy/knative. */
 export function knativeManifests(input: KnativeInput, options: ManifestOptions = {}): Record<ManifestFile, Manifest[]> {
   return {
-    'services.yaml': input.modules.map(knativeService),
+    'services.yaml': input.modules.map((module) => knativeService(module, options)),
     'broker.yaml': [brokerConfig(), broker()],
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
@@ -167,11 +211,13 @@ export function knativeManifests(input: KnativeInput, options: ManifestOptions =
 export const MANIFEST_FILES = ['services.yaml', 'broker.yaml', 'triggers.yaml', 'sinkbindings.yaml'] as const;
 export type ManifestFile = (typeof MANIFEST_FILES)[number];
 
-/** The kustomization listing the generated files. */
-export function kustomization(): Manifest {
+/** The kustomization listing the generated files: set the namespace and the images' tags here. */
+export function kustomization(modules: readonly ModuleName[]): Manifest {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
+    namespace: 'order-events',
     resources: [...MANIFEST_FILES],
+    images: modules.map((module) => ({ name: imageOf(module), newTag: 'latest' })),
   };
 }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { DataSource } from 'typeorm';
-import { DeadLetter, DeadLetterSink, EventRouter } from '../../../events';
+import { DeadLetter, DeadLetterSink, EventRouter, Outbox } from '../../../events';
 import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from './dead-letter.errors';
 
 export interface DeadLetterView {
@@ -41,6 +43,8 @@ export class DeadLetterOffice implements DeadLetterSink {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly router: EventRouter,
+    private readonly outbox: Outbox,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
   async accept(letter: DeadLetter): Promise<void> {
@@ -60,16 +64,29 @@ export class DeadLetterOffice implements DeadLetterSink {
     return rows.map(view);
   }
 
-  /** Delivers the event again to the subscription that gave up on it, and only to that one. */
+  /**
+   * Delivers the event again to the subscription that gave up on it. Where the router reaches that subscription
+   * (it runs here, as in the monolith, or the transport forwards replays, as Kafka does): to it alone; a local
+   * failure leaves the letter dead. Otherwise (Knative, behind the Broker) through the outbox to the Broker, in
+   * one transaction with marking the letter replayed: the failed subscription handles it, every other one takes
+   * it as a duplicate, and a new failure comes back as a new letter.
+   */
   async replay(id: string): Promise<DeadLetterView> {
     const [row] = (await this.db.query('SELECT * FROM deadletter.events WHERE id = $1', [id])) as Row[];
     if (!row) throw new DeadLetterNotFoundError(`dead letter ${id} not found`);
     if (row.status === 'replayed') throw new DeadLetterAlreadyReplayedError(`dead letter ${id} was replayed at ${row.replayed_at?.toISOString()}`);
-    await this.router.replay(row.subscription, new CloudEvent(row.event, false));
-    const [[replayed]] = (await this.db.query(
-      `UPDATE deadletter.events SET status = 'replayed', replayed_at = now() WHERE id = $1 RETURNING *`,
-      [id],
-    )) as [Row[], number];
+    if (this.router.canReplay(row.subscription)) {
+      await this.router.replay(row.subscription, new CloudEvent(row.event, false));
+      return this.markReplayed(id);
+    }
+    return this.txHost.withTransaction(async () => {
+      await this.outbox.republish(row.event);
+      return this.markReplayed(id);
+    });
+  }
+
+  private async markReplayed(id: string): Promise<DeadLetterView> {
+    const [[replayed]] = (await this.txHost.tx.query(`UPDATE deadletter.events SET status = 'replayed', replayed_at = now() WHERE id = $1 RETURNING *`, [id])) as [Row[], number];
     return view(replayed);
   }
 }

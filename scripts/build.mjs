@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// npm run build [-- --split] [-- --out DIR]
+//   swc compiles src/ to DIR (default dist/): the monolith, dist/main.js.
+//   --split also bundles each module's entrypoint (src/split/entrypoints/<module>.ts) with esbuild into
+//   DIR/split/<module>/main.js. esbuild bundles swc's output, not the TypeScript: esbuild emits no decorator
+//   metadata (design:paramtypes), and Nest's dependency injection needs it (docs/adr/0006).
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { bundle } from './bundle.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const out = resolve(root, args.includes('--out') ? args[args.indexOf('--out') + 1] : 'dist');
+
+function compile() {
+  const swc = join(root, 'node_modules/.bin/swc');
+  execFileSync(swc, ['src', '-d', out, '--strip-leading-paths', '--copy-files', '--quiet'], { cwd: root, stdio: 'inherit' });
+}
+
+async function bundleModules() {
+  const names = readdirSync(join(root, 'src/split/entrypoints')).filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts'));
+  await bundle(Object.fromEntries(names.map((name) => [`${name}/main`, join(out, 'split/entrypoints', `${name}.js`)])), join(out, 'split'));
+  console.log(`bundled ${names.map((name) => `split/${name}/main.js`).join(', ')} into ${out}`);
+}
+
+compile();
+if (args.includes('--split')) await bundleModules();

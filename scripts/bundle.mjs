@@ -1,0 +1,62 @@
+// esbuild settings shared by `npm run build -- --split` and the cold-start benchmark.
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname, '..');
+
+// Loaded on demand by Nest, TypeORM, pg or ws only when a feature these services do not use is configured
+// (another transport, another database driver, WebSockets, class-validator pipes, the embedded Postgres).
+// kafkajs too: our Kafka transport is required only when EVENT_TRANSPORT=kafka, which a Knative Service never sets.
+// Left as runtime requires: the bundle never reaches them, and when one is missing Nest names the package.
+const OPTIONAL = [
+  '@nestjs/websockets', '@nestjs/websockets/*', '@nestjs/platform-express', '@fastify/static', '@fastify/view', '@fastify/multipart',
+  'class-validator', 'class-transformer', 'class-transformer/*',
+  '@grpc/grpc-js', '@grpc/proto-loader', 'ioredis', 'amqplib', 'amqp-connection-manager', 'mqtt', 'nats', '@nats-io/*', 'kafkajs',
+  'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'oracledb', 'sqlite3', 'better-sqlite3', 'sql.js', 'mssql', 'mongodb',
+  '@sap/hana-client', '@sap/hana-client/*', 'hdb-pool', 'react-native-sqlite-storage', 'typeorm-aurora-data-api-driver',
+  '@google-cloud/spanner', 'redis', 'bufferutil', 'utf-8-validate', 'supports-color',
+  '@electric-sql/pglite', '@electric-sql/pglite-socket',
+];
+
+/**
+ * @nestjs/typeorm looks up `Connection` and `AbstractRepository` with a runtime require('typeorm') so it works
+ * on TypeORM 0.3 and 1.x. Bundled, that require escapes the bundle and loads a second, complete TypeORM from
+ * node_modules (about 40 MB and half a second of a cold start), or nothing where there is no node_modules. On
+ * TypeORM 1.x, the version pinned here, both are gone: the module is replaced by what it would resolve to.
+ */
+const typeormCompat = {
+  name: 'typeorm-1-compat',
+  setup(build) {
+    build.onLoad({ filter: /@nestjs[\\/]typeorm[\\/]dist[\\/]common[\\/]typeorm-compat\.js$/ }, () => ({
+      contents: 'export const Connection = undefined;\nexport const AbstractRepository = undefined;\n',
+      loader: 'js',
+    }));
+  },
+};
+
+/** Bundles each compiled entrypoint (`{ '<name>/main': '<file>.js' }`) into `outdir`, one self-contained file each. */
+export async function bundle(entryPoints, outdir) {
+  const esbuild = require('esbuild');
+  await esbuild.build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // Nest 12 is ES modules; bundled into CommonJS, its import.meta.url must still name a real file.
+    define: { 'import.meta.url': '__bundle_url' },
+    banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+    external: OPTIONAL,
+    // The output may lie outside the repository (the tests build into a temp dir): resolve packages from ours.
+    nodePaths: [join(root, 'node_modules')],
+    // Class names are Nest's provider tokens and appear in logs: minify, but keep them.
+    plugins: [typeormCompat],
+    minify: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    logOverride: { 'empty-import-meta': 'silent' },
+  });
+}

@@ -1,0 +1,27 @@
+import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { cloudEventsOf, deadLetterOf, DeadLetteredEvent } from '../../../events';
+import { ZodPipe } from '../../../platform/http/zod-body.pipe';
+import { DeadLetterOffice } from '../domain/dead-letter-office';
+
+const IntakeQuery = z.object({ subscription: z.string().regex(/^[a-z0-9-]{1,253}$/).optional() }).strict();
+
+/**
+ * `POST /dead-letters/intake?subscription=<name>`: the dead-letter sink of every generated Trigger. Knative
+ * posts the event it gave up on, with `knativeerrordest`, `knativeerrorcode` and `knativeerrordata`; the
+ * Trigger's sink URI names the subscription, which Knative does not. 204 once stored; 4xx for what is not a
+ * dead-lettered event. Not behind the admin token: Knative cannot send one. The deadletter Service is
+ * cluster-local, so only the Broker (and whoever else runs in the cluster) reaches it (docs/adr/0006).
+ */
+@Controller('dead-letters/intake')
+export class DeadLetterIntakeController {
+  constructor(private readonly office: DeadLetterOffice) {}
+
+  @Post()
+  @HttpCode(204)
+  async receive(@Req() request: FastifyRequest, @Query(new ZodPipe(IntakeQuery)) query: z.output<typeof IntakeQuery>): Promise<void> {
+    const letters = cloudEventsOf(request).map((event) => deadLetterOf(event.toJSON() as DeadLetteredEvent, query.subscription));
+    for (const letter of letters) await this.office.accept(letter);
+  }
+}

@@ -1,0 +1,111 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CustomStrategy } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { z } from 'zod';
+import { AppModule } from '../app.module';
+import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
+import { eventsConfig } from '../events/events.config';
+import { EventBusServer } from '../events/server/event-bus.server';
+import { httpTransportConfig } from '../events/transport/http-transport.config';
+import { kafkaConfig } from '../events/transport/kafka/kafka.config';
+import { parseConfig } from './config/define-config';
+import { databaseConfig } from './database/database.config';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { healthConfig } from './health/health.config';
+import { httpConfig } from './http/http.config';
+import { RunnableModule } from './runnable-module';
+import { tracingConfig } from './tracing/tracing.config';
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  url: string;
+  stop(): Promise<void>;
+}
+
+type Namespace = { namespace: string; schema: z.ZodObject };
+
+/** Every namespace is checked before Nest starts, so a bad value stops the process with one clear message. */
+function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv): string {
+  const events = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
+  const transport: Namespace[] = events.EVENT_TRANSPORT === 'http' ? [httpTransportConfig] : [];
+  const configs: Namespace[] = [kafkaConfig, healthConfig, tracingConfig, ...transport, ...modules.flatMap((module): Namespace[] => [...module.configs])];
+  for (const config of configs) parseConfig(config.namespace, config.schema, env);
+  return events.EVENT_TRANSPORT;
+}
+
+/** Builds and starts an entrypoint running `modules`, on Postgres (embedded when DATABASE_URL is unset). */
+export async function startModules(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
+  const http = parseConfig('http', httpConfig.schema, env);
+  const database = parseConfig('database', databaseConfig.schema, env);
+  const transport = checkConfiguration(modules, env);
+  const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
+  const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
+
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL }),
+      new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
+      { bufferLogs: true, abortOnError: false },
+    );
+    app.useLogger(app.get(Logger));
+    acceptCloudEventBodies(app);
+    closeKeepAliveWhenClosing(app);
+    app.enableShutdownHooks();
+    app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+    announceModules(app, modules, transport);
+    await app.listen(http.PORT, '0.0.0.0');
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : http.PORT;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await app.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** One start-up line per module this process runs: its subscriptions and how events reach them. */
+function announceModules(app: NestFastifyApplication, modules: readonly RunnableModule[], transport: string): void {
+  const logger = new NestLogger('Startup');
+  const subscriptions = app.get(SubscriptionRegistry).all();
+  for (const { name } of modules) {
+    const own = subscriptions.filter((subscription) => subscription.subscriber === name).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`);
+    logger.log({ msg: `module ${name} started: ${own.length} subscription(s) over ${transport}`, module: name, transport, subscriptions: own });
+  }
+}
+
+/** Structured and batch CloudEvents arrive as text; the CloudEvents SDK parses (and validates) them. */
+function acceptCloudEventBodies(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+}
+
+/**
+ * On SIGTERM the requests in flight finish, but their keep-alive connections would then hold the server's
+ * close() open for Fastify's keep-alive timeout (72 s, longer than Knative waits): answers sent once closing
+ * has begun ask the client to close the connection instead.
+ */
+function closeKeepAliveWhenClosing(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+}

@@ -1,0 +1,4 @@
+import { INVENTORY } from '../../modules/inventory/inventory.module';
+import { runModule } from '../entrypoint';
+
+runModule(INVENTORY);

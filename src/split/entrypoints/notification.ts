@@ -1,0 +1,4 @@
+import { NOTIFICATION } from '../../modules/notification/notification.module';
+import { runModule } from '../entrypoint';
+
+runModule(NOTIFICATION);

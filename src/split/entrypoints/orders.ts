@@ -1,0 +1,4 @@
+import { ORDERS } from '../../modules/orders/orders.module';
+import { runModule } from '../entrypoint';
+
+runModule(ORDERS);

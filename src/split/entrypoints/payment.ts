@@ -1,0 +1,4 @@
+import { PAYMENT } from '../../modules/payment/payment.module';
+import { runModule } from '../entrypoint';
+
+runModule(PAYMENT);
