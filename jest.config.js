@@ -6,6 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swc, '^.+/node_modules/@nestjs/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022' } }] },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // Suites that spawn the built app (dist/) share one build, made before any of them starts.
+  globalSetup: '<rootDir>/test/support/build-once.ts',
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -55,11 +55,6 @@ function sumBySku(orders: OrderLine[][]): Record<string, number> {
 describe('crash recovery of the built app', () => {
   let db: TestDatabase | undefined;
   const processes: AppProcess[] = [];
-
-  beforeAll(() => {
-    // The tests run the app as it ships: build it from the current sources first.
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
-  }, 120_000);
 
   afterEach(async () => {
     for (const app of processes.splice(0)) await app.kill('SIGKILL');

@@ -1,7 +1,5 @@
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { request } from './scenarios/chain.scenarios';
 import { eventually } from './support/eventually';
 import { SplitTopology, startKafkaTopology } from './support/kafka/split-topology';
@@ -16,7 +14,6 @@ describe('five module processes over Kafka', () => {
   let outsider: Producer;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { cwd: resolve(__dirname, '..'), stdio: 'pipe' });
     topology = await startKafkaTopology();
     // Another client on the same broker, with kafkajs defaults: not the app's producer.
     outsider = new Kafka({ clientId: 'storefront', brokers: topology.env.KAFKA_BROKERS.split(','), logLevel: logLevel.ERROR }).producer();
