@@ -1,11 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from '../eventually';
-import { ADMIN_TOKEN } from '../test-app';
+import { ADMIN_TOKEN, freePort } from '../test-app';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -17,16 +16,6 @@ export function buildSplitBundles(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'split-build-'));
   execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--split', '--out', dir], { cwd: ROOT, stdio: 'pipe' });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** A port nothing listens on right now (the OS picks it), for a child process that must be told its port up front. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** One module's bundle (`<dir>/split/<module>/main.js`) as its own process, the way a Knative Service runs it. */
