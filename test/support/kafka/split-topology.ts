@@ -4,7 +4,8 @@ import { AppProcess, freePort } from '../test-app';
 import { createTestDatabase } from '../test-database';
 import { startKafkaBroker } from './kafka-broker';
 import { kafkaEnv } from './kafka-settings';
-import { startGateway } from './split-gateway';
+import { Gateway } from '../split/gateway';
+import { startKafkaIngress } from './kafka-ingress';
 
 export const SPLIT_MODULES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'] as const;
 export type SplitModule = (typeof SPLIT_MODULES)[number];
@@ -48,26 +49,25 @@ export async function startKafkaTopology(main?: string, extraEnv: Record<string,
     await stopped();
     throw error;
   }
-  const { url: orders } = processes.orders;
-  const gateway = await startGateway(
-    [
-      ['/orders', orders],
-      ['/inventory', processes.inventory.url],
-      ['/notifications', processes.notification.url],
-      ['/dead-letters', processes.deadletter.url],
-    ],
-    producer,
-    env.KAFKA_TOPIC,
-  );
+  const ingress = await startKafkaIngress(producer, env.KAFKA_TOPIC);
+  const gateway = new Gateway([
+    { prefix: '/orders', target: () => processes.orders.url },
+    { prefix: '/inventory', target: () => processes.inventory.url },
+    { prefix: '/notifications', target: () => processes.notification.url },
+    { prefix: '/dead-letters', target: () => processes.deadletter.url },
+    { prefix: '/', method: 'POST', target: () => ingress.url },
+  ]);
+  const url = await gateway.start();
   return {
-    url: gateway.url,
+    url,
     db,
     processes,
     env,
     producer,
     restart: (module) => processes[module].start(START_TIMEOUT_MS),
     stop: async () => {
-      await gateway.close();
+      await gateway.stop();
+      await ingress.close();
       await stopped();
     },
   };
