@@ -8,8 +8,8 @@ import { startTestApp, TestApp } from './support/test-app';
 
 /**
  * With one slot per subscription, events queue up and share transactions (DeliveryTransaction). Each still
- * settles on its own: a notification whose webhook fails is rolled back to its savepoint, with the events it
- * had published, and retried and dead-lettered alone, while the rest of its batch commits.
+ * settles on its own: a notification whose webhook fails rolls its batch back, with the events it had
+ * published, and is retried and dead-lettered alone, while the rest of its batch commits without it.
  */
 const LUCKY = 30;
 const UNLUCKY = 10;
@@ -46,7 +46,7 @@ describe('deliveries batched into shared transactions', () => {
     webhook.close();
   });
 
-  it('commits each event of a batch on its own, and never sends an event whose savepoint was rolled back', async () => {
+  it('commits each event of a batch on its own, and never sends an event from a rolled-back attempt', async () => {
     const users = [...Array.from({ length: LUCKY }, (_, n) => `lucky-${n}`), ...Array.from({ length: UNLUCKY }, (_, n) => `unlucky-${n}`)];
     const answers = await Promise.all(users.map((userId) => app.http('POST', '/orders', { userId, items: [{ sku: 'SKU-003', quantity: 1 }] })));
     expect(answers.map(({ status }) => status)).toEqual(users.map(() => 202));
@@ -68,7 +68,7 @@ describe('deliveries batched into shared transactions', () => {
       `SELECT count(*) AS rows, count(DISTINCT xmin::text) AS transactions FROM events.inbox WHERE subscription = 'notification-notify-when-payment-result'`,
     );
     expect(Number(transactions)).toBeLessThan(Number(rows));
-    // Every event handed to the transport was committed: none came from a rolled-back savepoint.
+    // Every event handed to the transport was committed: none came from a rolled-back attempt.
     const committed = new Set((await app.db.query<{ event_id: string }>('SELECT event_id FROM events.outbox')).map((row) => row.event_id));
     expect(sent.filter((event) => !committed.has(event.id)).map((event) => `${event.type} ${event.subject}`)).toEqual([]);
     expect(sent.filter((event) => event.type === 'com.toolsku.notification.send')).toHaveLength(LUCKY * 2);

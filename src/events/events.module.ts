@@ -10,6 +10,7 @@ import { EventLog } from './event-log';
 import { EventsConfig, eventsConfig } from './events.config';
 import { Inbox } from './inbox/inbox';
 import { Outbox } from './outbox/outbox';
+import { OutboxCommit } from './outbox/outbox-commit';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
 import { EventBusServer } from './server/event-bus.server';
@@ -49,6 +50,7 @@ const transport: Provider = {
   controllers: [CloudEventsReceiver],
   providers: [
     Outbox,
+    OutboxCommit,
     Inbox,
     EventLog,
     SubscriptionRegistry,

@@ -4,14 +4,12 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { CloudEvent } from 'cloudevents';
 import { ClsService } from 'nestjs-cls';
 import { Inbox } from '../inbox/inbox';
-import { publishedIn } from '../outbox/outbox';
 import { TRACEPARENT_KEY } from '../trace-scope';
 import { DeliveryContext } from './delivery-context';
 import { HANDLER_TRACER, HandlerTracer } from '../../platform/tracing/handler-tracer';
 import { Outcome } from './delivery-journal';
 import { Settled } from './delivery-queue';
 import { LocalSubscription } from './subscription-registry';
-
 
 /** One event for one subscription, validated: its data as the contract reads it, and which attempt this is. */
 export interface Delivery {
@@ -20,10 +18,19 @@ export interface Delivery {
   attempt: number;
 }
 
+/** A handler threw: which delivery of the batch, and why. */
+class HandlerFailed {
+  constructor(
+    readonly index: number,
+    readonly cause: unknown,
+  ) {}
+}
+
 /**
  * Runs deliveries of one subscription in one transaction: the inbox records for all of them in one statement,
- * then each handler behind its own savepoint, so one that fails is rolled back (inbox record and published
- * events included) and reported alone while the others commit. A single delivery needs no savepoint.
+ * then each handler in turn. Failures are rare, so nothing is paid up front to isolate them (ADR 9): when a
+ * handler throws, the whole transaction rolls back, that delivery is reported failed, and the deliveries
+ * around it run again without it: the ones before it (whose handlers run a second time) and the ones after.
  */
 @Injectable()
 export class DeliveryTransaction {
@@ -34,7 +41,27 @@ export class DeliveryTransaction {
     @Inject(HANDLER_TRACER) private readonly tracer: HandlerTracer,
   ) {}
 
-  run(subscription: LocalSubscription, deliveries: Delivery[]): Promise<Settled<Outcome>[]> {
+  async run(subscription: LocalSubscription, deliveries: Delivery[]): Promise<Settled<Outcome>[]> {
+    try {
+      return await this.together(subscription, deliveries);
+    } catch (failure) {
+      if (deliveries.length === 1) return [{ error: failure instanceof HandlerFailed ? failure.cause : failure }];
+      if (!(failure instanceof HandlerFailed)) return this.oneByOne(subscription, deliveries);
+      const before = await this.run(subscription, deliveries.slice(0, failure.index));
+      const after = await this.run(subscription, deliveries.slice(failure.index + 1));
+      return [...before, { error: failure.cause }, ...after];
+    }
+  }
+
+  /** The batch failed outside any handler (the inbox, the outbox write, the commit): each gets its own transaction. */
+  private async oneByOne(subscription: LocalSubscription, deliveries: Delivery[]): Promise<Settled<Outcome>[]> {
+    const results: Settled<Outcome>[] = [];
+    for (const delivery of deliveries) results.push(...(await this.run(subscription, [delivery])));
+    return results;
+  }
+
+  private together(subscription: LocalSubscription, deliveries: Delivery[]): Promise<Settled<Outcome>[]> {
+    if (deliveries.length === 0) return Promise.resolve([]);
     // A fresh context: a delivery started from a commit hook must not join the committing transaction.
     return this.cls.run({ ifNested: 'override' }, () =>
       this.txHost.withTransaction(async () => {
@@ -42,27 +69,11 @@ export class DeliveryTransaction {
         const results: Settled<Outcome>[] = [];
         for (const [index, delivery] of deliveries.entries()) {
           if (!fresh[index]) results.push({ value: 'duplicate' });
-          else if (deliveries.length === 1) results.push({ value: await this.invoke(subscription, delivery) });
-          else results.push(await this.behindSavepoint(subscription, delivery));
+          else results.push({ value: await this.invoke(subscription, delivery).catch((error: unknown) => Promise.reject(new HandlerFailed(index, error))) });
         }
         return results;
       }),
     );
-  }
-
-  private async behindSavepoint(subscription: LocalSubscription, delivery: Delivery): Promise<Settled<Outcome>> {
-    const tx = this.txHost.tx;
-    const published = publishedIn(tx.queryRunner!);
-    const publishedBefore = published.length;
-    await tx.query('SAVEPOINT delivery');
-    try {
-      return { value: await this.invoke(subscription, delivery) };
-    } catch (error) {
-      await tx.query('ROLLBACK TO SAVEPOINT delivery');
-      published.splice(publishedBefore);
-      await this.inbox.forget(subscription.name, delivery.event);
-      return { error };
-    }
   }
 
   private invoke(subscription: LocalSubscription, { event, data, attempt }: Delivery): Promise<Outcome> {

@@ -34,11 +34,6 @@ export class Inbox {
     const fresh = new Set(rows.map((row) => key(row.event_source, row.event_id)));
     return deliveries.map(({ event }) => fresh.delete(key(event.source, event.id)));
   }
-
-  /** Takes back the record of one event whose handling was rolled back to a savepoint. */
-  async forget(subscription: string, event: CloudEvent<unknown>): Promise<void> {
-    await this.txHost.tx.query('DELETE FROM events.inbox WHERE subscription = $1 AND event_source = $2 AND event_id = $3', [subscription, event.source, event.id]);
-  }
 }
 
 function key(source: string, id: string): string {

@@ -6,12 +6,17 @@ import { DataSource } from 'typeorm';
 import { durationMs } from '../delivery/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
-import { LeasedEvent, publishedIn } from './outbox';
+import { LeasedEvent, publishedIn } from './outbox-commit';
 
 const MAX_RETRY_DELAY_MS = 60_000;
 /** Marking rows dispatched waits this long to gather a batch: a late mark costs nothing, the rows stay leased. */
 const MARK_DELAY_MS = 50;
 const MARK_BATCH = 256;
+/**
+ * Marking and renewing both update many rows at once, concurrently: each locks its rows in id order first,
+ * or two of them locking the same rows in different orders deadlock.
+ */
+const LOCKED_IN_ID_ORDER = 'SELECT id FROM events.outbox WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE';
 
 /**
  * Moves committed outbox rows to the transport. This process's own rows arrive in memory at commit, already
@@ -152,7 +157,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     const ids = this.dispatched.splice(0);
     if (ids.length === 0) return;
     await this.db
-      .query('UPDATE events.outbox SET dispatched_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])', [ids])
+      .query(`UPDATE events.outbox o SET dispatched_at = now(), last_error = NULL FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id`, [ids])
       .catch((error: Error) => this.logger.error(`marking ${ids.length} outbox rows dispatched failed: ${error.message}`));
   }
 
@@ -168,7 +173,10 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     const ids = [...this.inflight.keys(), ...this.ready.map((row) => row.id)];
     if (ids.length === 0) return;
     await this.db
-      .query(`UPDATE events.outbox SET next_attempt_at = now() + $2 * interval '1 millisecond' WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`, [ids, durationMs(this.config.EVENTS_OUTBOX_LEASE)])
+      .query(
+        `UPDATE events.outbox o SET next_attempt_at = now() + $2 * interval '1 millisecond' FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id AND o.dispatched_at IS NULL`,
+        [ids, durationMs(this.config.EVENTS_OUTBOX_LEASE)],
+      )
       .catch((error: Error) => this.logger.error(`renewing outbox leases failed: ${error.message}`));
   }
 

@@ -43,7 +43,9 @@ export class DatabaseModule {
             migrationsRun: false,
             autoLoadEntities: true,
             synchronize: false,
-            logging: ['error' as const],
+            // Off: a failed query reaches its caller as an error, which logs it as JSON; TypeORM's own console
+            // line is not JSON and prints the query's parameters, which may hold personal data.
+            logging: false,
             // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
             extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE), connectionTimeoutMillis: 10_000 },
           }),

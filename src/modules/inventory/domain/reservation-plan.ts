@@ -3,33 +3,16 @@ export interface StockLine {
   quantity: number;
 }
 
-export interface StockLevel {
-  sku: string;
-  available: number;
-  priceMinor: number;
-}
-
 export interface Shortage {
   sku: string;
   requested: number;
   available: number;
 }
 
+/** What reserving an order's stock decided: all of it at this price, or none, and what was short. */
 export type ReservationPlan =
-  | { kind: 'reserve'; lines: StockLine[]; amountMinor: number }
+  | { kind: 'reserve'; amountMinor: number }
   | { kind: 'insufficient'; missing: Shortage[] };
-
-/** All items or none: the plan reserves only when every SKU has enough stock. Pure, so it is tested without a database. */
-export function planReservation(items: readonly StockLine[], levels: readonly StockLevel[]): ReservationPlan {
-  const lines = mergeBySku(items);
-  const bySku = new Map(levels.map((level) => [level.sku, level]));
-  const missing = lines
-    .map(({ sku, quantity }) => ({ sku, requested: quantity, available: bySku.get(sku)?.available ?? 0 }))
-    .filter((line) => line.available < line.requested);
-  if (missing.length > 0) return { kind: 'insufficient', missing };
-  const amountMinor = lines.reduce((sum, { sku, quantity }) => sum + bySku.get(sku)!.priceMinor * quantity, 0);
-  return { kind: 'reserve', lines, amountMinor };
-}
 
 /** One line per SKU, sorted: the order rows are locked in, so concurrent reservations never deadlock. */
 export function mergeBySku(items: readonly StockLine[]): StockLine[] {
