@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { startKafkaTopology } from '../test/support/kafka/split-topology';
 import { createTestDatabase, TestDatabase } from '../test/support/test-database';
+import { nodeArgs } from '../test/support/test-app';
 
 const { values } = parseArgs({
   options: { orders: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, transport: { type: 'string', default: 'inprocess' } },
@@ -172,7 +173,7 @@ async function request(url: string, method: string, path: string, body: unknown,
 
 async function startApp(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []), resolve(__dirname, '../src/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), resolve(__dirname, '../src/main.js')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

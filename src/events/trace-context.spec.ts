@@ -9,6 +9,13 @@ describe('trace context', () => {
     expect(child).not.toBe(root);
   });
 
+  it('gives every trace and span an id of its own, across refills of the random pool', () => {
+    const ids = Array.from({ length: 1000 }, () => newTraceparent());
+    expect(new Set(ids.map(traceId)).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.split('-')[2])).size).toBe(ids.length);
+    expect(ids.every(isTraceparent)).toBe(true);
+  });
+
   it('starts a new trace from an invalid or all-zero parent', () => {
     expect(isTraceparent(childTraceparent('garbage'))).toBe(true);
     expect(isTraceparent(`00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`)).toBe(false);

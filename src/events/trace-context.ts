@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /**
  * W3C Trace Context, carried on every event as the CloudEvents distributed-tracing extension
@@ -13,14 +13,14 @@ export function isTraceparent(value: unknown): value is string {
 }
 
 export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  return `00-${randomHex(16)}-${randomHex(8)}-01`;
 }
 
 /** A new span in the same trace, or a new trace when the parent is absent or invalid. */
 export function childTraceparent(parent: unknown): string {
   if (!isTraceparent(parent)) return newTraceparent();
   const [, traceId, , flags] = TRACEPARENT.exec(parent)!;
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+  return `00-${traceId}-${randomHex(8)}-${flags}`;
 }
 
 export function traceId(traceparent: string): string {
@@ -35,4 +35,20 @@ export function eventTraceparent(event: { traceparent?: unknown; source: string;
   if (isTraceparent(event.traceparent)) return event.traceparent;
   const digest = createHash('sha256').update(`${event.source}\n${event.id}`).digest('hex');
   return `00-${digest.slice(0, 32)}-${digest.slice(32, 48)}-01`;
+}
+
+/**
+ * Random ids from a pooled buffer: every handler attempt needs a span id, and on a VM each `getrandom`
+ * system call costs more than the rest of making one (measured: 2% of the app's time under load).
+ */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += bytes;
+  return pool.toString('hex', used - bytes, used);
 }

@@ -61,6 +61,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Extra node flags for spawned apps, e.g. `--cpu-prof` to profile a benchmark's processes. */
+export function nodeArgs(): string[] {
+  return process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 /**
  * The built app (`dist/main.js`, or `main`) as a real child process, for tests that kill it. Build first
  * (`npm run build`). `env` needs a PORT; MODULES makes it one module's process.
@@ -80,7 +85,7 @@ export class AppProcess {
 
   /** Resolves once /readyz answers 200 (database, migrations and transport ready). */
   async start(timeoutMs = 20_000): Promise<void> {
-    this.child = spawn(process.execPath, [this.main], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...nodeArgs(), this.main], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
     await eventually(async () => {
