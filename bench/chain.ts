@@ -19,6 +19,7 @@ import { Pool } from 'pg';
 import { startKafkaTopology } from '../test/support/kafka/split-topology';
 import { createTestDatabase, TestDatabase } from '../test/support/test-database';
 import { nodeArgs } from '../test/support/test-app';
+import { CpuMeter } from './cpu-meter';
 
 const { values } = parseArgs({
   options: { orders: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, transport: { type: 'string', default: 'inprocess' } },
@@ -31,12 +32,12 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   try {
-    const ceiling = await bareTransactions(db.url, ORDERS, CONCURRENCY);
+    const ceiling = await bareTransactions(db, ORDERS, CONCURRENCY);
     const app = await startApp(db.url);
     let inProcess: number;
     try {
       await request(app.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
-      const saturated = await driveClosedLoop(app.url, db, ORDERS, CONCURRENCY);
+      const saturated = await driveClosedLoop(app.url, db, ORDERS, CONCURRENCY, await CpuMeter.forDatabase(db.url, () => [app.pid]));
       inProcess = saturated.ordersPerSecond;
       const halfRate = saturated.ordersPerSecond / 2;
       const paced = await driveOpenLoop(app.url, db, Math.max(200, Math.floor(ORDERS / 2)), halfRate);
@@ -57,7 +58,8 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
   const topology = await startKafkaTopology(resolve(__dirname, '../src/main.js'), { ADMIN_TOKEN });
   try {
     await request(topology.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
-    const saturated = await driveClosedLoop(topology.url, topology.db, ORDERS, CONCURRENCY);
+    const pids = () => Object.values(topology.processes).flatMap((process) => (process.pid === undefined ? [] : [process.pid]));
+    const saturated = await driveClosedLoop(topology.url, topology.db, ORDERS, CONCURRENCY, await CpuMeter.forDatabase(topology.db.url, pids));
     const halfRate = saturated.ordersPerSecond / 2;
     return { saturated, halfRate, paced: await driveOpenLoop(topology.url, topology.db, Math.max(200, Math.floor(ORDERS / 2)), halfRate) };
   } finally {
@@ -66,8 +68,8 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
 }
 
 /** The ceiling: four small transactions per order, straight through `pg`, same pool size and concurrency. */
-async function bareTransactions(url: string, orders: number, concurrency: number): Promise<number> {
-  const pool = new Pool({ connectionString: url, max: 20 });
+async function bareTransactions(db: TestDatabase, orders: number, concurrency: number): Promise<Ceiling> {
+  const pool = new Pool({ connectionString: db.url, max: 20 });
   await pool.query(`CREATE SCHEMA bare; CREATE TABLE bare.orders (id int PRIMARY KEY, status text);
     CREATE TABLE bare.stock (sku text PRIMARY KEY, available int CHECK (available >= 0)); INSERT INTO bare.stock VALUES ('A', 100000000);
     CREATE TABLE bare.reservations (order_id int PRIMARY KEY); CREATE TABLE bare.payments (order_id int PRIMARY KEY);
@@ -82,6 +84,8 @@ async function bareTransactions(url: string, orders: number, concurrency: number
       client.release();
     }
   };
+  const meter = await CpuMeter.forDatabase(db.url, () => []);
+  meter.start();
   const started = performance.now();
   await inParallel(orders, concurrency, async (id) => {
     await tx([['INSERT INTO bare.orders VALUES ($1, $2)', [id, 'pending']]]);
@@ -89,21 +93,37 @@ async function bareTransactions(url: string, orders: number, concurrency: number
     await tx([['INSERT INTO bare.payments VALUES ($1)', [id]]]);
     await tx([['INSERT INTO bare.notifications (order_id) VALUES ($1)', [id]]]);
   });
-  const perSecond = orders / ((performance.now() - started) / 1000);
+  const ordersPerSecond = orders / ((performance.now() - started) / 1000);
+  const cpu = perOrder(meter.read(), orders);
   await pool.end();
-  return perSecond;
+  return { ordersPerSecond, cpu };
+}
+
+/** CPU milliseconds per order by who spent them (see CpuMeter), when they could be read. */
+type CpuPerOrder = Record<string, number> | undefined;
+
+interface Ceiling {
+  ordersPerSecond: number;
+  cpu: CpuPerOrder;
 }
 
 interface Run {
   ordersPerSecond: number;
   p50: number;
   p99: number;
+  cpu?: CpuPerOrder;
 }
 
-async function driveClosedLoop(url: string, db: TestDatabase, orders: number, concurrency: number): Promise<Run> {
+function perOrder(spent: Record<string, number> | undefined, orders: number): CpuPerOrder {
+  return spent && Object.fromEntries(Object.entries(spent).map(([group, ms]) => [group, ms / orders]));
+}
+
+async function driveClosedLoop(url: string, db: TestDatabase, orders: number, concurrency: number, meter: CpuMeter): Promise<Run> {
   const ids: string[] = [];
+  meter.start();
   await inParallel(orders, concurrency, async () => ids.push(await placeOrder(url)));
-  return watchUntilPaid(db, ids);
+  const run = await watchUntilPaid(db, ids);
+  return { ...run, cpu: perOrder(meter.read(), orders) };
 }
 
 /** Orders arrive at a fixed rate whatever the answers do: the latency a steady load would see. */
@@ -174,7 +194,7 @@ async function request(url: string, method: string, path: string, body: unknown,
   return { status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) };
 }
 
-async function startApp(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+async function startApp(databaseUrl: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), resolve(__dirname, '../src/main.js')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'error' },
@@ -186,7 +206,7 @@ async function startApp(databaseUrl: string): Promise<{ url: string; stop(): Pro
     ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (!ready) await sleep(100);
   }
-  return { url, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
+  return { url, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
 }
 
 async function freePort(): Promise<number> {
@@ -197,12 +217,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function report(ceiling: number, saturated: Run, halfRate: number, paced: Run): void {
-  const ratio = saturated.ordersPerSecond / ceiling;
+function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run): void {
+  const ratio = saturated.ordersPerSecond / ceiling.ordersPerSecond;
   const rows = [
-    ['bare pg ceiling (4 tx/order)', `${ceiling.toFixed(0)} orders/s`, ''],
+    ['bare pg ceiling (4 tx/order)', `${ceiling.ordersPerSecond.toFixed(0)} orders/s`, cpuLine(ceiling.cpu)],
     ['chain, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x ceiling (budget >= 0.50x) ${ratio >= 0.5 ? 'OK' : 'OVER BUDGET'}`],
     ['  POST -> paid p50 / p99', `${saturated.p50.toFixed(0)} / ${saturated.p99.toFixed(0)} ms`, 'at saturation'],
+    ['  CPU per order', '', cpuLine(saturated.cpu, ceiling.cpu)],
     [`chain at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, `budget p99 < 250 ms ${paced.p99 < 250 ? 'OK' : 'OVER BUDGET'}`],
   ];
   console.log(`\nbench:chain  orders=${ORDERS} concurrency=${CONCURRENCY}`);
@@ -214,10 +235,20 @@ function reportSplit(inProcess: number, { saturated, halfRate, paced }: { satura
   const rows = [
     ['split over Kafka, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x in-process (budget >= 0.60x) ${ratio >= 0.6 ? 'OK' : 'OVER BUDGET'}`],
     ['  POST -> paid p50 / p99', `${saturated.p50.toFixed(0)} / ${saturated.p99.toFixed(0)} ms`, 'at saturation'],
+    ['  CPU per order', '', cpuLine(saturated.cpu)],
     [`split at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, ''],
   ];
   console.log('five module processes, one Kafka topic (test broker unless KAFKA_BROKERS), same database server');
   for (const [what, figure, budget] of rows) console.log(`${what.padEnd(34)} ${figure.padEnd(26)} ${budget}`);
+}
+
+/** `client 0.81 + app 4.20 + postgres 2.90 = 7.91 ms CPU/order (2.4x ceiling's)`: what each process spent per order. */
+function cpuLine(cpu: CpuPerOrder, ceiling?: CpuPerOrder): string {
+  if (!cpu) return 'CPU per order not measured (needs /proc and a local Postgres)';
+  const total = (figures: Record<string, number>) => Object.values(figures).reduce((sum, ms) => sum + ms, 0);
+  const parts = Object.entries(cpu).filter(([, ms]) => ms > 0).map(([group, ms]) => `${group} ${ms.toFixed(2)}`).join(' + ');
+  const versus = ceiling ? ` (${(total(cpu) / total(ceiling)).toFixed(1)}x the ceiling's)` : '';
+  return `${parts} = ${total(cpu).toFixed(2)} ms CPU/order${versus}`;
 }
 
 main().catch((error) => {

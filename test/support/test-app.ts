@@ -95,6 +95,11 @@ export class AppProcess {
     }, { timeoutMs });
   }
 
+  /** The running process's id (undefined before start), for benchmarks that meter its CPU. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Everything the process wrote so far, as lines. */
   lines(): string[] {
     return this.output.join('').split('\n').filter(Boolean);
