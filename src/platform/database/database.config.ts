@@ -7,6 +7,13 @@ export const databaseConfig = defineConfig(
   z.object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('Postgres connection URL. Unset: an embedded Postgres (PGlite) in EMBEDDED_POSTGRES_DIR.'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20).describe('Connections this process keeps open to Postgres.'),
+    DATABASE_PREPARED_STATEMENTS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(100)
+      .describe('Distinct parameterised statements this process prepares on each connection and then runs by name (0: none, for a pooler that cannot keep prepared statements).'),
     EMBEDDED_POSTGRES_DIR: z.string().default('.data/pglite').describe('Where the embedded Postgres keeps its files when DATABASE_URL is unset.'),
   }),
 );

@@ -11,6 +11,7 @@ import { childTraceparent } from '../../events/trace-context';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
+import { PreparedStatements, preparingClient } from './prepared-statements';
 
 export type Migration = new () => object;
 
@@ -47,7 +48,11 @@ export class DatabaseModule {
             // line is not JSON and prints the query's parameters, which may hold personal data.
             logging: false,
             // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
-            extra: { max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE), connectionTimeoutMillis: 10_000 },
+            extra: {
+              max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE),
+              connectionTimeoutMillis: 10_000,
+              Client: preparingClient(new PreparedStatements(config.DATABASE_PREPARED_STATEMENTS)),
+            },
           }),
           // Migrations run before anything can use the connection, under a lock the other processes respect.
           dataSourceFactory: async (options?: DataSourceOptions) => {
