@@ -81,7 +81,7 @@ describe('each built bundle keeps the Knative contract', () => {
     build = buildSplitBundles();
     db = await createTestDatabase();
     const kSink = await sink.start();
-    for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter']) processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink }));
+    for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter']) processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink, K_CE_OVERRIDES: '{"extensions":{"cluster":"test"}}' }));
     await Promise.all([...processes.values()].map((process) => process.start()));
   }, 180_000);
 
@@ -113,7 +113,7 @@ describe('each built bundle keeps the Knative contract', () => {
       const orderId = randomUUID();
       expect(await post(url(module), HTTP.structured(event(consumes, data(orderId))))).toBe(204);
       expect(await effect(db, orderId)).toBe(1);
-      if (emits) await eventually(() => expect(emitted(emits, orderId)[0]).toMatchObject({ source: module, subject: orderId, specversion: '1.0' }));
+      if (emits) await eventually(() => expect(emitted(emits, orderId)[0]).toMatchObject({ source: module, subject: orderId, specversion: '1.0', cluster: 'test' }));
     });
 
     it('refuses a malformed event with a 4xx and stores nothing', async () => {

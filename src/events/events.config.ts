@@ -3,6 +3,25 @@ import { z } from 'zod';
 import { booleanFlag, defineConfig, isoDuration } from '../platform/config/define-config';
 import { DEFAULT_EVENT_TYPE_PREFIX } from './catalog';
 
+/** Knative's `K_CE_OVERRIDES`, `{"extensions":{"name":"value"}}`: the extensions it asks for, checked at start. */
+const ceOverrides = z
+  .string()
+  .transform((raw, context) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be JSON such as {"extensions":{"name":"value"}}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ extensions: z.record(z.string(), z.string()).default({}) }))
+  .transform((overrides) => overrides.extensions)
+  .superRefine((extensions, context) => {
+    for (const name of Object.keys(extensions)) {
+      if (!/^[a-z0-9]{1,20}$/.test(name)) context.addIssue({ code: 'custom', message: `${name} is not a CloudEvents attribute name (lower-case letters and digits, at most 20)` });
+    }
+  });
+
 export const eventsConfig = defineConfig(
   'events',
   z.object({
@@ -14,7 +33,7 @@ export const eventsConfig = defineConfig(
     EVENTS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(512).describe('Events delivered at once by this process (an event holds its slot until every local subscription settled, so a deep pipeline needs many).'),
     EVENTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(2).describe('Transactions one subscription runs at once in this process; while all are busy, arrivals queue and share the next one. Raise it for handlers that wait on slow I/O (keep it below DATABASE_POOL_SIZE).'),
     EVENTS_DELIVERY_BATCH: z.coerce.number().int().min(1).max(256).default(32).describe('Most events of one subscription handled in one transaction when they queue up (1: a transaction per event).'),
-    K_CE_OVERRIDES: z.string().optional().describe('Set by Knative: JSON {"extensions":{...}} added to every event this process emits.'),
+    K_CE_OVERRIDES: ceOverrides.optional().describe('Set by Knative: JSON {"extensions":{...}} added to every event this process emits.'),
   }),
 );
 
