@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { constants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /**
  * dist/split/<module>/main.js: runs the module's bundle (bundle.js beside it) from the V8 code cache that the
@@ -19,12 +19,10 @@ const writing = process.argv.includes('--write-code-cache');
 // latin1: the build keeps the bundle ASCII, so the source is a one-byte string, decoded without a UTF-8 pass.
 const source = readFileSync(BUNDLE, 'latin1');
 const cachedData = !writing && existsSync(CACHE) ? readFileSync(CACHE) : undefined;
-const script = new Script(Module.wrap(source), {
-  filename: BUNDLE,
-  cachedData,
-  // import() inside the bundle (optional packages Nest probes for) resolves as it would in any CommonJS file.
-  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+// No importModuleDynamically: the bundle's own import() calls are bundled (esbuild turns them into requires);
+// the ones left name optional packages the image does not ship, which Nest reports missing whatever the error.
+// (On Node 20 a script restored from a code cache loses that option anyway.)
+const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
 if (script.cachedDataRejected) process.emitWarning(`${CACHE} was rejected (another Node.js build or V8 flags): compiling the bundle instead`);
 
 const bundle = new Module(BUNDLE, module);
