@@ -3,7 +3,7 @@
 //   swc compiles src/ to DIR (default dist/): the monolith, dist/main.js.
 //   --split also bundles each module's entrypoint (src/split/entrypoints/<module>.ts) with esbuild into
 //   DIR/split/<module>/bundle.js, with main.js (src/split/bundle-loader.ts) to run it from the V8 code cache
-//   written beside it (docs/adr/0010). esbuild bundles swc's output, not the TypeScript: esbuild emits no
+//   written beside it (docs/adr/0011). esbuild bundles swc's output, not the TypeScript: esbuild emits no
 //   decorator metadata (design:paramtypes), and Nest's dependency injection needs it (docs/adr/0006).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

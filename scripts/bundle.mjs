@@ -76,7 +76,7 @@ const lazyNestDateFormats = [
 /**
  * Bundles each compiled entrypoint (`{ '<name>': '<file>.js' }`) into `outdir/<name>/`: bundle.js, one
  * self-contained file; main.js, the loader (`loader`, the compiled src/split/bundle-loader.js) that runs it;
- * and bundle.js.cache, the V8 code cache the loader starts from, written by running the loader once (ADR 10).
+ * and bundle.js.cache, the V8 code cache the loader starts from, written by running the loader once (ADR 11).
  */
 export async function bundle(entryPoints, outdir, loader) {
   const esbuild = require('esbuild');

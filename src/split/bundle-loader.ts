@@ -6,7 +6,7 @@ import { Script } from 'node:vm';
 /**
  * dist/split/<module>/main.js: runs the module's bundle (bundle.js beside it) from the V8 code cache that the
  * build wrote beside it (bundle.js.cache), so a cold start deserializes bytecode instead of parsing and compiling
- * ~4 MB of JavaScript (ADR 10). A cache from another Node.js build or other V8 flags is rejected by V8 itself:
+ * ~4 MB of JavaScript (ADR 11). A cache from another Node.js build or other V8 flags is rejected by V8 itself:
  * the bundle is then compiled as without a cache, only slower, and a warning says so.
  *
  * `node main.js --write-code-cache` evaluates the bundle, writes the cache and exits before the module starts:

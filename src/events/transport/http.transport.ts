@@ -12,7 +12,7 @@ import { HttpTransportConfig } from './http-transport.config';
  * until the Broker has taken the event. Routing to subscribers is the Broker's and its Triggers' job.
  *
  * node:http rather than fetch: the process serves HTTP with it already, and fetch would load its own HTTP
- * stack (undici) on the first event, several MB of a scale-to-zero Service's memory (ADR 10).
+ * stack (undici) on the first event, several MB of a scale-to-zero Service's memory (ADR 11).
  */
 export class HttpTransport implements EventTransport {
   private readonly timeoutMs: number;
