@@ -35,8 +35,8 @@ interface Started {
 
 async function bundleAll(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--split', '--out', OUT], { stdio: 'inherit' });
-  const { bundle } = (await import(join(ROOT, 'scripts/bundle.mjs'))) as { bundle: (entries: Record<string, string>, outdir: string) => Promise<void> };
-  await bundle({ 'bench/main': join(ROOT, '.build/bench/coldstart/trivial-entrypoint.js') }, join(OUT, 'split'));
+  const { bundle } = (await import(join(ROOT, 'scripts/bundle.mjs'))) as { bundle: (entries: Record<string, string>, outdir: string, loader: string) => Promise<void> };
+  await bundle({ bench: join(ROOT, '.build/bench/coldstart/trivial-entrypoint.js') }, join(OUT, 'split'), join(OUT, 'split/bundle-loader.js'));
 }
 
 async function freePort(): Promise<number> {

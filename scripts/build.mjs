@@ -2,8 +2,9 @@
 // npm run build [-- --split] [-- --out DIR]
 //   swc compiles src/ to DIR (default dist/): the monolith, dist/main.js.
 //   --split also bundles each module's entrypoint (src/split/entrypoints/<module>.ts) with esbuild into
-//   DIR/split/<module>/main.js. esbuild bundles swc's output, not the TypeScript: esbuild emits no decorator
-//   metadata (design:paramtypes), and Nest's dependency injection needs it (docs/adr/0006).
+//   DIR/split/<module>/bundle.js, with main.js (src/split/bundle-loader.ts) to run it from the V8 code cache
+//   written beside it (docs/adr/0011). esbuild bundles swc's output, not the TypeScript: esbuild emits no
+//   decorator metadata (design:paramtypes), and Nest's dependency injection needs it (docs/adr/0006).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ function compile() {
 
 async function bundleModules() {
   const names = readdirSync(join(root, 'src/split/entrypoints')).filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts'));
-  await bundle(Object.fromEntries(names.map((name) => [`${name}/main`, join(out, 'split/entrypoints', `${name}.js`)])), join(out, 'split'));
+  await bundle(Object.fromEntries(names.map((name) => [name, join(out, 'split/entrypoints', `${name}.js`)])), join(out, 'split'), join(out, 'split/bundle-loader.js'));
   console.log(`bundled ${names.map((name) => `split/${name}/main.js`).join(', ')} into ${out}`);
 }
 

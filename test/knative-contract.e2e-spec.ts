@@ -2,8 +2,10 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { BrokerDouble } from './support/split/broker-double';
@@ -184,6 +186,23 @@ describe('each built bundle keeps the Knative contract', () => {
       const letter = event('payment.request', { orderId: randomUUID() });
       expect(await post(`${url('deadletter')}/dead-letters/intake`, HTTP.binary(letter))).toBe(400);
     });
+  });
+
+  it('starts from the code cache the build wrote, and still starts, saying so, when V8 rejects the cache', async () => {
+    for (const bundle of processes.values()) expect(bundle.output.join('')).not.toContain('was rejected');
+    // As a cache written by another node build would be: V8 refuses it and the loader compiles the bundle.
+    const copy = mkdtempSync(join(tmpdir(), 'split-rejected-cache-'));
+    const payment = new BundleProcess('payment', copy, { DATABASE_URL: db.url, K_SINK: sink.url });
+    try {
+      mkdirSync(join(copy, 'split/payment'), { recursive: true });
+      for (const file of ['main.js', 'bundle.js']) copyFileSync(join(build.dir, 'split/payment', file), join(copy, 'split/payment', file));
+      writeFileSync(join(copy, 'split/payment/bundle.js.cache'), 'not a V8 code cache');
+      await payment.start();
+      expect(payment.output.join('')).toContain('bundle.js.cache was rejected');
+    } finally {
+      await payment.stop();
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start in http mode without K_SINK, naming it in one fatal JSON line', async () => {

@@ -1,4 +1,6 @@
 import { CloudEvent, HTTP } from 'cloudevents';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { durationMs } from '../delivery/duration';
 import { SinkRejectedError } from '../errors';
 import { EventTransport } from './event-transport';
@@ -8,24 +10,46 @@ import { HttpTransportConfig } from './http-transport.config';
  * The Knative transport: each committed event is POSTed to K_SINK (the Broker) in CloudEvents binary mode.
  * It resolves only on a 2xx, so the outbox row stays pending, and is retried with the dispatcher's backoff,
  * until the Broker has taken the event. Routing to subscribers is the Broker's and its Triggers' job.
+ *
+ * node:http rather than fetch: the process serves HTTP with it already, and fetch would load its own HTTP
+ * stack (undici) on the first event, several MB of a scale-to-zero Service's memory (ADR 11).
  */
 export class HttpTransport implements EventTransport {
   private readonly timeoutMs: number;
+  private readonly sink: URL;
+  // Kept-alive connections to the Broker: one event after another reuses them.
+  private readonly agent: http.Agent;
 
-  constructor(private readonly config: HttpTransportConfig) {
+  constructor(config: HttpTransportConfig) {
     this.timeoutMs = durationMs(config.EVENTS_HTTP_TIMEOUT);
+    this.sink = new URL(config.K_SINK);
+    this.agent = this.sink.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
   async publish(event: CloudEvent<unknown>): Promise<void> {
     const message = HTTP.binary(event);
-    const response = await fetch(this.config.K_SINK, {
-      method: 'POST',
-      headers: message.headers as Record<string, string>,
-      body: message.body as string,
-      signal: AbortSignal.timeout(this.timeoutMs),
+    const { status, answer } = await this.post(message.headers as Record<string, string>, message.body as string);
+    if (status < 200 || status > 299) throw new SinkRejectedError(`K_SINK answered ${status} for event ${event.id}: ${answer.slice(0, 200)}`);
+  }
+
+  close(): Promise<void> {
+    this.agent.destroy();
+    return Promise.resolve();
+  }
+
+  private post(headers: Record<string, string>, body: string): Promise<{ status: number; answer: string }> {
+    const request = this.sink.protocol === 'https:' ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(this.sink, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
+        // The answer is read either way, so the connection goes back to the keep-alive pool.
+        let answer = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (answer += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, answer }));
+        response.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
     });
-    // The body is read either way, so the connection goes back to the keep-alive pool.
-    const answer = await response.text();
-    if (!response.ok) throw new SinkRejectedError(`K_SINK answered ${response.status} for event ${event.id}: ${answer.slice(0, 200)}`);
   }
 }

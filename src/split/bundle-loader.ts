@@ -1,0 +1,36 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+
+/**
+ * dist/split/<module>/main.js: runs the module's bundle (bundle.js beside it) from the V8 code cache that the
+ * build wrote beside it (bundle.js.cache), so a cold start deserializes bytecode instead of parsing and compiling
+ * ~4 MB of JavaScript (ADR 11). A cache from another Node.js build or other V8 flags is rejected by V8 itself:
+ * the bundle is then compiled as without a cache, only slower, and a warning says so.
+ *
+ * `node main.js --write-code-cache` evaluates the bundle, writes the cache and exits before the module starts:
+ * the bundle's entrypoint starts it in a later tick, and no tick runs before the exit.
+ */
+const BUNDLE = join(__dirname, 'bundle.js');
+const CACHE = `${BUNDLE}.cache`;
+const writing = process.argv.includes('--write-code-cache');
+
+// latin1: the build keeps the bundle ASCII, so the source is a one-byte string, decoded without a UTF-8 pass.
+const source = readFileSync(BUNDLE, 'latin1');
+const cachedData = !writing && existsSync(CACHE) ? readFileSync(CACHE) : undefined;
+// No importModuleDynamically: the bundle's own import() calls are bundled (esbuild turns them into requires);
+// the ones left name optional packages the image does not ship, which Nest reports missing whatever the error.
+// (On Node 20 a script restored from a code cache loses that option anyway.)
+const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+if (script.cachedDataRejected) process.emitWarning(`${CACHE} was rejected (another Node.js build or V8 flags): compiling the bundle instead`);
+
+const bundle = new Module(BUNDLE, module);
+bundle.filename = BUNDLE;
+(script.runInThisContext() as (...args: unknown[]) => void).call(bundle.exports, bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, __dirname);
+
+if (writing) {
+  // After the evaluation, so the cache also holds every function the bundle's top level ran, not just the outline.
+  writeFileSync(CACHE, script.createCachedData());
+  process.exit(0);
+}
