@@ -6,6 +6,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import '../../../src/events/transport/kafka/kafkajs-idle-timer';
 
 export interface KafkaBroker {
   /** `host:port` bootstrap servers for kafkajs' `brokers`. */

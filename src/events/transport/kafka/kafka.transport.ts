@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CloudEvent } from 'cloudevents';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import './kafkajs-idle-timer';
 import { durationMs } from '../../delivery/duration';
 import { DeadLetter, DeadLetterSink, localDeadLetterSink } from '../../delivery/dead-letter-sink';
 import { deadLetteredEvent } from '../../delivery/dead-lettered-event';
