@@ -1,4 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
+import { describeSdkError, withoutStackTraces } from '../cloudevents-sdk';
 import { MalformedEventError } from '../errors';
 
 /** The parts of an HTTP request a CloudEvent is read from. */
@@ -12,7 +13,7 @@ export function cloudEventsOf(request: CloudEventsRequest): CloudEvent<unknown>[
   try {
     return withoutStackTraces(() => parse(request));
   } catch (error) {
-    throw new MalformedEventError(`not a valid CloudEvent: ${describe(error)}`);
+    throw new MalformedEventError(`not a valid CloudEvent: ${describeSdkError(error)}`);
   }
 }
 
@@ -26,26 +27,4 @@ function parse(request: CloudEventsRequest): CloudEvent<unknown>[] {
   // The SDK builds events from HTTP without validating them; required attributes are checked here.
   events.forEach((event) => event.validate());
   return events;
-}
-
-/**
- * The SDK constructs a ValidationError for each check it makes, before knowing whether the check fails
- * (`isDefinedOrThrow(payload, new ValidationError(...))`): capturing their stack traces was a tenth of the
- * receiver's CPU. Its errors are reported by message only (MalformedEventError has the stack that matters).
- */
-function withoutStackTraces<T>(work: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return work();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/** The SDK's ValidationError lists what failed in `errors`: that list is the useful part of the message. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const details = (error as Error & { errors?: unknown }).errors;
-  return Array.isArray(details) && details.length > 0 ? `${error.message}: ${JSON.stringify(details)}` : error.message;
 }

@@ -46,6 +46,8 @@ describe('the CloudEvents Kafka binding', () => {
     const read = fromKafkaRecord(asRecord(toKafkaMessage(event)));
 
     expect(read.toJSON()).toEqual(event.toJSON());
+    expect(read['partitionkey']).toBeUndefined();
+    expect(JSON.stringify(read)).not.toContain('partitionkey');
     expect(recordType(asRecord(toKafkaMessage(event)))).toBe('com.toolsku.order.created');
   });
 

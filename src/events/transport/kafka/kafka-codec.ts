@@ -1,5 +1,6 @@
-import { CloudEvent, CloudEventV1, Kafka } from 'cloudevents';
+import { CloudEvent, CloudEventV1, Kafka, Message as CloudEventsMessage } from 'cloudevents';
 import type { IHeaders, Message } from 'kafkajs';
+import { describeSdkError, withoutStackTraces } from '../../cloudevents-sdk';
 import { UnreadableRecordError } from '../../errors';
 
 /** A record as a consumer receives it: what the codec reads. */
@@ -15,10 +16,11 @@ export interface KafkaRecord {
  * a partition, so they stay in order).
  */
 export function toKafkaMessage(event: CloudEventV1<unknown>): Message {
-  const { data, data_base64: _binary, ...attributes } = event instanceof CloudEvent ? (event.toJSON() as unknown as CloudEventV1<unknown>) : event;
-  const binary = Kafka.binary(new CloudEvent({ ...attributes }, false));
-  const headers = Object.fromEntries(Object.entries(binary.headers).filter(([, value]) => value !== undefined && value !== null).map(([header, value]) => [header, String(value)]));
-  return { key: event.subject ?? null, value: valueOf(data, attributes.datacontenttype), headers };
+  const cloudEvent = event instanceof CloudEvent ? event : new CloudEvent(event, false);
+  // The SDK maps every own property but data to a header, unset attributes too: those are left out.
+  const headers: Record<string, string> = {};
+  for (const [header, value] of Object.entries(Kafka.binary(cloudEvent).headers)) if (value !== undefined && value !== null) headers[header] = String(value);
+  return { key: cloudEvent.subject ?? null, value: valueOf(cloudEvent.data, cloudEvent.datacontenttype), headers };
 }
 
 /** JSON data as JSON; text data (an unreadable record's bytes, kept for its dead letter) as it is. */
@@ -32,17 +34,17 @@ export function fromKafkaRecord(record: KafkaRecord): CloudEvent<unknown> {
   const headers = textHeaders(record.headers);
   const structured = /^application\/cloudevents/.test(headers['content-type'] ?? '');
   if (!structured && !headers.ce_specversion) throw new UnreadableRecordError(`no CloudEvent in the record: ${headers.ce_id ? 'no ce_specversion header' : 'no ce_ headers'}`);
+  const value = record.value?.toString('utf8');
   try {
-    const message = { key: record.key ?? '', value: record.value?.toString('utf8'), headers, body: record.value?.toString('utf8') };
-    const parsed = Kafka.toEvent(message) as CloudEvent<unknown> | CloudEvent<unknown>[];
-    if (Array.isArray(parsed)) throw new Error('a batch of events in one record is not accepted');
-    // The SDK adds the record key as a `partitionkey` extension: the key is the subject, not part of the event.
-    const { partitionkey: _key, ...event } = parsed.toJSON();
-    const result = new CloudEvent(event as CloudEventV1<unknown>, false);
-    result.validate();
-    return result;
+    // No key: the SDK would add it as a `partitionkey` extension, and the key is the subject, not part of the event.
+    return withoutStackTraces(() => {
+      const parsed = Kafka.toEvent({ value, headers, body: value } as CloudEventsMessage<string>) as CloudEvent<unknown> | CloudEvent<unknown>[];
+      if (Array.isArray(parsed)) throw new Error('a batch of events in one record is not accepted');
+      parsed.validate();
+      return parsed;
+    });
   } catch (error) {
-    throw new UnreadableRecordError(`not a valid CloudEvent: ${describe(error)}`);
+    throw new UnreadableRecordError(`not a valid CloudEvent: ${describeSdkError(error)}`);
   }
 }
 
@@ -58,10 +60,4 @@ function textHeaders(headers: IHeaders | undefined): Record<string, string> {
     if (value !== undefined) text[name.toLowerCase()] = String(Array.isArray(value) ? value[0] : value);
   }
   return text;
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const details = (error as Error & { errors?: unknown }).errors;
-  return Array.isArray(details) && details.length > 0 ? `${error.message}: ${JSON.stringify(details)}` : error.message;
 }
