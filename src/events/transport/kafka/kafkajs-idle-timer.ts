@@ -14,6 +14,10 @@ interface RequestQueueClass {
 }
 
 const scheduleCheckPendingRequests = RequestQueue.prototype.scheduleCheckPendingRequests;
+// kafkajs is pinned; a release that reshapes the queue must fail at start, not when a request first waits.
+if (typeof scheduleCheckPendingRequests !== 'function') {
+  throw new Error('kafkajs request queue changed shape: revisit src/events/transport/kafka/kafkajs-idle-timer.ts');
+}
 
 RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleWhilePending(this: RequestQueueClass['prototype']) {
   if (this.pending.length > 0) scheduleCheckPendingRequests.call(this);
