@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
@@ -29,7 +29,8 @@ const STOP_TIMEOUT_MS = 5_000;
 
 /**
  * A Kafka-protocol broker for tests: the servers in KAFKA_BROKERS (a real cluster, e.g. in CI) when set, else
- * librdkafka's mock cluster in a child process, compiled on first use. No Docker, no Java. The mock serves
+ * librdkafka's mock cluster in a child process, compiled on first use, behind a proxy in that process that
+ * corrects its ControllerId (see mock-cluster.c). No Docker, no Java. The mock serves
  * produce (also idempotent and transactional), fetch, consumer groups and offset commits, all in memory. It
  * auto-creates any topic a client names (4 partitions). A consumer group's first join takes 3 s; after a member
  * leaves, the next join takes the consumer's sessionTimeout minus 1 s (see kafka-broker.integration.spec.ts).
@@ -60,14 +61,12 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   });
   // A broker left running must not keep Jest (or a script) alive; stdin EOF still ends it when this process exits.
   for (const handle of [child, child.stdin, child.stdout, child.stderr]) (handle as ChildProcess | Socket).unref();
-  const proxy = await startControllerProxy(brokers);
 
   let stopped: Promise<void> | undefined;
   return {
-    brokers: proxy.brokers,
+    brokers,
     stop: () =>
       (stopped ??= (async () => {
-        proxy.close();
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
         const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -134,88 +133,4 @@ async function createTopics(brokers: string[], topics: { name: string; partition
   } finally {
     await admin.disconnect();
   }
-}
-
-const METADATA_API_KEY = 3;
-/** Metadata v9 and later use compact (flexible) encodings; kafkajs 2 asks for v6 at most. */
-const FIRST_FLEXIBLE_METADATA_VERSION = 9;
-
-/**
- * librdkafka 2.0.2's mock answers Metadata with ControllerId 0, but numbers its brokers from 1. kafkajs sends an
- * idempotent producer's InitProducerId to the controller, so without this proxy `producer.connect()` fails with
- * "Broker 0 not found in the cached metadata". One TCP proxy per mock broker passes every byte through, except in
- * Metadata responses: the brokers' ports become the proxies' ports (so every later connection comes here too) and
- * a ControllerId naming no broker becomes the first broker's id.
- */
-async function startControllerProxy(mockServers: string[]): Promise<{ brokers: string[]; close(): void }> {
-  const sockets = new Set<Socket>();
-  const proxyPortOf = new Map<number, number>();
-  const servers: Server[] = [];
-  for (const server of mockServers) {
-    const [host, port] = [server.slice(0, server.lastIndexOf(':')), Number(server.slice(server.lastIndexOf(':') + 1))];
-    const proxy = createServer((client) => {
-      const upstream = connect(port, host);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket.unref());
-        socket.on('error', () => undefined).on('close', () => (sockets.delete(socket), client.destroy(), upstream.destroy()));
-      }
-      const metadataVersions = new Map<number, number>(); // correlation id -> Metadata request version
-      client.on('data', frames((request) => {
-        if (request.readInt16BE(4) === METADATA_API_KEY) metadataVersions.set(request.readInt32BE(8), request.readInt16BE(6));
-        upstream.write(request);
-      }));
-      upstream.on('data', frames((response) => {
-        const correlationId = response.readInt32BE(4);
-        const version = metadataVersions.get(correlationId);
-        if (version !== undefined) {
-          metadataVersions.delete(correlationId);
-          rewriteMetadata(response, version, proxyPortOf);
-        }
-        client.write(response);
-      }));
-    });
-    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
-    proxyPortOf.set(port, (proxy.address() as { port: number }).port);
-    servers.push(proxy.unref());
-  }
-  return {
-    brokers: servers.map((proxy) => `127.0.0.1:${(proxy.address() as { port: number }).port}`),
-    close: () => {
-      for (const proxy of servers) proxy.close();
-      for (const socket of sockets) socket.destroy();
-    },
-  };
-}
-
-/** Calls `onFrame` with each complete size-prefixed Kafka frame in a TCP stream. */
-function frames(onFrame: (frame: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
-      const size = 4 + pending.readInt32BE(0);
-      onFrame(pending.subarray(0, size));
-      pending = pending.subarray(size);
-    }
-  };
-}
-
-/** Rewrites, in place, the broker ports and (v1 and later) the ControllerId of a Metadata response. */
-function rewriteMetadata(response: Buffer, version: number, proxyPortOf: Map<number, number>): void {
-  if (version >= FIRST_FLEXIBLE_METADATA_VERSION) return;
-  let offset = 8 + (version >= 3 ? 4 : 0); // size, correlation id, throttle time
-  const nodeIds: number[] = [];
-  const brokerCount = response.readInt32BE(offset);
-  offset += 4;
-  for (let i = 0; i < brokerCount; i++) {
-    nodeIds.push(response.readInt32BE(offset));
-    offset += 6 + response.readInt16BE(offset + 4); // node id, host
-    const proxyPort = proxyPortOf.get(response.readInt32BE(offset));
-    if (proxyPort !== undefined) response.writeInt32BE(proxyPort, offset);
-    offset += 4;
-    if (version >= 1) offset += 2 + Math.max(0, response.readInt16BE(offset)); // rack, -1 when null
-  }
-  if (version < 1) return;
-  if (version >= 2) offset += 2 + Math.max(0, response.readInt16BE(offset)); // cluster id
-  if (nodeIds.length && !nodeIds.includes(response.readInt32BE(offset))) response.writeInt32BE(nodeIds[0], offset);
 }
