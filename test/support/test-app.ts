@@ -51,14 +51,25 @@ export async function request<T = any>(base: string, method: string, path: strin
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** A TCP port nobody listens on right now (for a child process, which cannot report the port 0 gave it). */
+/** Ports this process has handed out: each goes to one child, which may not have bound it yet. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port nobody listens on right now and this process has not handed out before (for a child process,
+ * which cannot report the port 0 gave it). The kernel may give a just-closed port again; two children told
+ * the same port would leave one failing to bind while the other answers for both.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
+  for (;;) {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    server.close();
+    await once(server, 'close');
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** Extra node flags for spawned apps, e.g. `--cpu-prof` to profile a benchmark's processes. */
