@@ -6,6 +6,13 @@ import { MetricsController } from './metrics.controller';
 import { OrdersMetrics } from './orders-metrics';
 import { OutboxMetrics } from './outbox-metrics';
 
+/**
+ * How often the event-loop lag is sampled, in ms. prom-client's 10 ms woke every idle process ~125 times a
+ * second (split topology, 5 processes: 14.4% of a core idle, 11.4% at 100 ms); a stall still shows in the
+ * lag it leaves on the next sample, but stalls under ~100 ms are seen less often.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 export interface MetricsOptions {
   /** Whether the orders module runs in this process (then `orders_by_status` is exposed). */
   orders: boolean;
@@ -24,7 +31,7 @@ export class MetricsModule {
       provide: Registry,
       useFactory: () => {
         const register = new Registry();
-        collectDefaultMetrics({ register });
+        collectDefaultMetrics({ register, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
         return register;
       },
     };
