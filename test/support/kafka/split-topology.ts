@@ -15,6 +15,8 @@ export interface SplitTopology extends Topology {
   processes: Record<SplitModule, AppProcess>;
   /** The environment every process shares (broker, topics, database). */
   env: Record<string, string>;
+  /** The test broker's process id (undefined on KAFKA_BROKERS), for benchmarks that meter its CPU. */
+  brokerPid?: number;
   /** A producer on the topology's broker, for tests that write records themselves. */
   producer: Producer;
   /** Starts a module's process again (after a kill) on the same port. */
@@ -29,9 +31,11 @@ const START_TIMEOUT_MS = 90_000;
  * behind a gateway that gives the topology one URL. `main` is the built entrypoint (dist/main.js by default).
  */
 export async function startKafkaTopology(main?: string, extraEnv: Record<string, string> = {}): Promise<SplitTopology> {
-  const broker = await startKafkaBroker();
+  const settings: Record<string, string> = { ...kafkaEnv([]), EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...extraEnv };
+  // The mock cannot create topics for the apps (no CreateTopics), so the events topic gets their partition count here.
+  const broker = await startKafkaBroker({ topics: [{ name: settings.KAFKA_TOPIC, partitions: Number(settings.KAFKA_TOPIC_PARTITIONS) }] });
   const db = await createTestDatabase();
-  const env: Record<string, string> = { ...kafkaEnv(broker.brokers), DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...extraEnv };
+  const env: Record<string, string> = { ...settings, KAFKA_BROKERS: broker.brokers.join(','), DATABASE_URL: db.url };
   const kafka = new Kafka({ clientId: 'split-topology', brokers: broker.brokers, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const processes = {} as Record<SplitModule, AppProcess>;
@@ -63,6 +67,7 @@ export async function startKafkaTopology(main?: string, extraEnv: Record<string,
     db,
     processes,
     env,
+    brokerPid: broker.pid,
     producer,
     restart: (module) => processes[module].start(START_TIMEOUT_MS),
     stop: async () => {
