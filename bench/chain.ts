@@ -76,7 +76,7 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
     // a proxy in this (the load generator's) process and would bill its CPU to the split topology.
     const orders = topology.processes.orders.url;
     await warmUp(orders, topology.db);
-    const saturated = await driveClosedLoop(orders, topology.db, ORDERS, CONCURRENCY, await CpuMeter.forDatabase(topology.db.url, pids));
+    const saturated = await driveClosedLoop(orders, topology.db, ORDERS, CONCURRENCY, await CpuMeter.forDatabase(topology.db.url, pids, () => (topology.brokerPid === undefined ? [] : [topology.brokerPid])));
     const halfRate = saturated.ordersPerSecond / 2;
     return { saturated, halfRate, paced: await driveOpenLoop(orders, topology.db, Math.max(200, Math.floor(ORDERS / 2)), halfRate) };
   } finally {

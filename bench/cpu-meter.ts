@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 
-type Group = 'client' | 'app' | 'postgres';
+type Group = 'client' | 'app' | 'postgres' | 'broker';
 
 /**
  * CPU time (user + system) spent between `start()` and `read()`, from /proc, by who spent it: this process
- * (the load generator), the app's processes, and the Postgres backends serving the benchmark's database.
+ * (the load generator), the app's processes, the Postgres backends serving the benchmark's database, and a
+ * Kafka broker running here (the test broker).
  * Wall-clock figures move with whatever else shares the two cores; CPU per order moves much less, so it tells
  * whether a change made the chain cheaper. Needs Linux and a Postgres on this machine; elsewhere it reads nothing.
  */
@@ -17,13 +18,15 @@ export class CpuMeter {
     private readonly postmaster: number | undefined,
     private readonly database: string,
     private readonly appPids: () => number[],
+    private readonly brokerPids: () => number[],
   ) {}
 
-  static async forDatabase(url: string, appPids: () => number[]): Promise<CpuMeter> {
+  /** `brokerPids`: a Kafka broker on this machine (the test broker), billed apart from the app it serves. */
+  static async forDatabase(url: string, appPids: () => number[], brokerPids: () => number[] = () => []): Promise<CpuMeter> {
     const pool = new Pool({ connectionString: url, max: 1 });
     try {
       const { rows: [{ pid }] } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      return new CpuMeter(parentOf(pid), new URL(url).pathname.slice(1), appPids);
+      return new CpuMeter(parentOf(pid), new URL(url).pathname.slice(1), appPids, brokerPids);
     } finally {
       await pool.end();
     }
@@ -37,16 +40,17 @@ export class CpuMeter {
   /** Milliseconds of CPU per group since start(); undefined where /proc or the Postgres server cannot be read. */
   read(): Record<Group, number> | undefined {
     if (this.postmaster === undefined) return undefined;
-    const spent: Record<Group, number> = { client: clientMs() - this.clientBefore, app: 0, postgres: 0 };
+    const spent: Record<Group, number> = { client: clientMs() - this.clientBefore, app: 0, postgres: 0, broker: 0 };
     const app = new Set(this.appPids());
-    for (const [pid, now] of this.processTicks()) spent[app.has(pid) ? 'app' : 'postgres'] += (now - (this.before.get(pid) ?? 0)) * TICK_MS;
+    const broker = new Set(this.brokerPids());
+    for (const [pid, now] of this.processTicks()) spent[app.has(pid) ? 'app' : broker.has(pid) ? 'broker' : 'postgres'] += (now - (this.before.get(pid) ?? 0)) * TICK_MS;
     return spent;
   }
 
   /** Clock ticks so far of every app process and of every backend connected to the benchmark's database. */
   private processTicks(): Map<number, number> {
     const backends = childrenOf(this.postmaster!).filter((pid) => commandOf(pid).includes(` ${this.database} `));
-    return new Map([...this.appPids(), ...backends].map((pid) => [pid, ticks(pid)]));
+    return new Map([...this.appPids(), ...this.brokerPids(), ...backends].map((pid) => [pid, ticks(pid)]));
   }
 }
 

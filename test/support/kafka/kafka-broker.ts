@@ -11,6 +11,8 @@ import '../../../src/events/transport/kafka/kafkajs-idle-timer';
 export interface KafkaBroker {
   /** `host:port` bootstrap servers for kafkajs' `brokers`. */
   brokers: string[];
+  /** The mock cluster's process id, for benchmarks that meter its CPU; undefined for KAFKA_BROKERS. */
+  pid?: number;
   /** Stops the mock cluster; a no-op for KAFKA_BROKERS. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   let stopped: Promise<void> | undefined;
   return {
     brokers,
+    pid: child.pid,
     stop: () =>
       (stopped ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
