@@ -47,7 +47,7 @@ export class CpuMeter {
     return spent;
   }
 
-  /** Clock ticks so far of every app process and of every backend connected to the benchmark's database. */
+  /** Clock ticks so far of the app's and broker's processes and of the benchmark database's backends. */
   private processTicks(): Map<number, number> {
     const backends = childrenOf(this.postmaster!).filter((pid) => commandOf(pid).includes(` ${this.database} `));
     return new Map([...this.appPids(), ...this.brokerPids(), ...backends].map((pid) => [pid, ticks(pid)]));
