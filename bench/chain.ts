@@ -15,14 +15,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, IncomingMessage, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { startKafkaTopology } from '../test/support/kafka/split-topology';
 import { createTestDatabase, TestDatabase } from '../test/support/test-database';
-import { nodeArgs } from '../test/support/test-app';
+import { freePort, nodeArgs } from '../test/support/test-app';
 import { CpuMeter } from './cpu-meter';
 import { DatabaseWork, DatabaseWorkMeter } from './database-work';
 
@@ -237,14 +236,6 @@ async function startApp(databaseUrl: string): Promise<{ url: string; pid: number
     if (!ready) await sleep(100);
   }
   return { url, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run): void {
