@@ -5,7 +5,7 @@ import { startKafkaBroker, type KafkaBroker } from './kafka-broker';
 
 /** Unique per run, so the suite also runs against a shared real cluster (KAFKA_BROKERS). */
 const run = randomBytes(4).toString('hex');
-const topics = { delivery: `delivery-${run}`, commits: `commits-${run}`, resume: `resume-${run}`, fanOut: `fan-out-${run}` };
+const topics = { delivery: `delivery-${run}`, commits: `commits-${run}`, resume: `resume-${run}`, fanOut: `fan-out-${run}`, behind: `behind-${run}` };
 const PARTITIONS = 3;
 
 /**
@@ -132,6 +132,21 @@ describe('Kafka broker for tests', () => {
     // Partitions are read in order: had the group restarted from the beginning, `handled` would arrive first.
     await eventually(() => expect(second.received.map(({ key }) => key).sort()).toEqual([...later].sort()), { timeoutMs: GROUP_JOIN_MS });
     expect(new Set(second.received.map(({ partition }) => partition)).size).toBe(PARTITIONS);
+  });
+
+  it('answers a consumer that is behind with several producer requests in one fetch, in offset order', async () => {
+    // One key, one partition, one record batch per request: the mock alone answers each fetch with one batch.
+    for (let i = 0; i < 40; i++) await send(topics.behind, ['order-behind']);
+    const consumer = kafka.consumer({ groupId: `behind-${run}`, ...CONSUMER_SETTINGS });
+    consumers.push(consumer);
+    const batches: string[][] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.behind, fromBeginning: true });
+    await consumer.run({ eachBatch: async ({ batch }) => void batches.push(batch.messages.map(({ offset }) => offset)) });
+
+    await eventually(() => expect(batches.flat()).toHaveLength(40), { timeoutMs: GROUP_JOIN_MS });
+    expect(batches.flat().map(Number)).toEqual(Array.from({ length: 40 }, (_, offset) => offset));
+    expect(Math.max(...batches.map((offsets) => offsets.length))).toBeGreaterThan(1);
   });
 
   it('delivers every message to each consumer group', async () => {

@@ -10,6 +10,14 @@
  * every byte through, except in Metadata responses: the brokers' ports become the proxies' ports (so every later
  * connection comes here too) and a ControllerId naming no broker becomes the first broker's id. It runs here, in
  * C on the main thread, rather than in the test process, whose CPU it would take from the code under test.
+ *
+ * The proxy's second job: the mock answers a Fetch with at most one record batch per partition ("FIXME:
+ * Multiple messageSets ?" in rdkafka_mock_handlers.c), where Kafka returns every batch from the fetch offset up
+ * to the request's byte limits. A consumer behind the mock therefore gets one producer request's records per
+ * fetch, however far behind it is, and the code under test handles them in batches no real broker would
+ * make it use. When a Fetch response leaves records below a partition's high watermark, the proxy asks the
+ * mock again from the next offset (MaxWait 0, only those partitions), up to MAX_FETCH_ROUNDS times or the
+ * request's limits, and answers the client once, with the batches concatenated, as Kafka would.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +42,19 @@
 /* Metadata v9 and later use compact (flexible) encodings; kafkajs 2 asks for v6 at most. */
 #define FIRST_FLEXIBLE_METADATA_VERSION 9
 #define PENDING_METADATA 64
+#define FETCH_API_KEY 1
+/* Fetch v4 adds the fields a partition's answer is parsed by (last stable offset, aborted transactions);
+ * v12 is flexible. kafkajs 2 asks for v11. Other versions pass through as the mock answers them. */
+#define FIRST_ASSEMBLED_FETCH_VERSION 4
+#define LAST_ASSEMBLED_FETCH_VERSION 11
+#define PENDING_FETCHES 16
+/* Each round is a walk of the mock's log (rd_kafka_mock_msgset_find) and a round trip: enough rounds to hand
+ * a lagging consumer a few hundred records, few enough that one fetch does not hold up its consumer. */
+#define MAX_FETCH_ROUNDS 16
+#define MAX_FETCH_TOPICS 8
+#define MAX_FETCH_PARTITIONS 128
+/* A partition's answer between its index and its records: error, offsets, aborted transactions, replica. */
+#define MAX_PARTITION_STATE 128
 
 struct buffer {
   unsigned char *data;
@@ -47,12 +68,49 @@ struct side {
   struct buffer in, out;
 };
 
+/* What the proxy needs from a client's Fetch request to ask again for more: its limits and header. */
+struct fetch_request {
+  int32_t id, max_bytes, partition_max_bytes;
+  int16_t version;
+  int8_t isolation;
+  unsigned char client_id[258]; /* int16 length and the string, as the request carried it */
+  size_t client_id_len;
+};
+
+struct fetch_partition {
+  int topic; /* index into the assembly's topics */
+  int32_t index;
+  int64_t high_watermark, next_offset;
+  unsigned char state[MAX_PARTITION_STATE];
+  size_t state_len;
+  struct buffer records;
+  int more;
+};
+
+/* A Fetch response being completed from the mock's answers to the proxy's own requests. */
+struct fetch_assembly {
+  struct fetch_request request;
+  int32_t round_id; /* correlation id of the proxy's request in flight */
+  int rounds;
+  unsigned char header[16]; /* correlation id, throttle time, error code, session id */
+  size_t header_len;
+  int topic_count, partition_count;
+  unsigned char topics[MAX_FETCH_TOPICS][258]; /* int16 length and the name */
+  struct fetch_partition partitions[MAX_FETCH_PARTITIONS];
+};
+
 struct connection {
   int used;
   struct side client, upstream;
   int32_t metadata_ids[PENDING_METADATA]; /* correlation ids of Metadata requests in flight */
   int16_t metadata_versions[PENDING_METADATA];
   int metadata_count;
+  struct fetch_request fetches[PENDING_FETCHES]; /* Fetch requests in flight */
+  int fetch_count;
+  struct fetch_assembly *assembly;
+  /* Responses that arrived while a Fetch response was being completed: clients get them in request order. */
+  struct buffer held;
+  uint32_t rounds_asked;
 };
 
 static struct {
@@ -65,6 +123,7 @@ static struct connection connections[MAX_CONNECTIONS];
 
 static int32_t read32(const unsigned char *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
 static int16_t read16(const unsigned char *p) { return (int16_t)(p[0] << 8 | p[1]); }
+static int64_t read64(const unsigned char *p) { return (int64_t)((uint64_t)(uint32_t)read32(p) << 32 | (uint32_t)read32(p + 4)); }
 static void write32(unsigned char *p, int32_t v) { p[0] = (uint32_t)v >> 24, p[1] = (uint32_t)v >> 16, p[2] = (uint32_t)v >> 8, p[3] = (uint32_t)v; }
 
 static void append(struct buffer *b, const unsigned char *data, size_t len) {
@@ -113,29 +172,289 @@ static void rewrite_metadata(unsigned char *f, size_t len, int version) {
   write32(f + o, ids[0]);
 }
 
-/* Moves every complete frame read from one side to the other side's output, noting or rewriting Metadata. */
+static void put16(struct buffer *b, int16_t v) { unsigned char p[2] = {(uint16_t)v >> 8, (uint8_t)v}; append(b, p, 2); }
+static void put32(struct buffer *b, int32_t v) { unsigned char p[4]; write32(p, v); append(b, p, 4); }
+static void put64(struct buffer *b, int64_t v) { put32(b, (int32_t)(v >> 32)), put32(b, (int32_t)v); }
+/* A protocol string (int16 length, then its bytes; -1 for null): the bytes it takes. */
+static size_t string_size(const unsigned char *p) { return 2 + (size_t)(read16(p) > 0 ? read16(p) : 0); }
+
+/* Notes what a Fetch request asks for; 0 when its response is to pass through as the mock gives it. */
+static int parse_fetch_request(const unsigned char *f, size_t len, struct fetch_request *r) {
+  if (len < 14) return 0;
+  r->version = read16(f + 6);
+  r->id = read32(f + 8);
+  r->client_id_len = string_size(f + 12);
+  size_t o = 12 + r->client_id_len;
+  if (r->version < FIRST_ASSEMBLED_FETCH_VERSION || r->version > LAST_ASSEMBLED_FETCH_VERSION) return 0;
+  if (r->client_id_len > sizeof(r->client_id) || o + 17 > len) return 0;
+  memcpy(r->client_id, f + 12, r->client_id_len);
+  r->max_bytes = read32(f + o + 12); /* after replica id, max wait, min bytes */
+  r->isolation = (int8_t)f[o + 16];
+  o += 17 + (r->version >= 7 ? 8 : 0); /* session id and epoch */
+  if (o + 6 > len || read32(f + o) < 1) return 0;
+  o += 4 + string_size(f + o + 4) + 4;                                         /* topic count, name, partition count */
+  o += 4 + (r->version >= 9 ? 4 : 0) + 8 + (r->version >= 5 ? 8 : 0); /* partition, leader epoch, offset, log start */
+  if (o + 4 > len) return 0;
+  r->partition_max_bytes = read32(f + o); /* kafkajs asks the same of every partition */
+  return r->max_bytes > 0 && r->partition_max_bytes > 0;
+}
+
+/* The offset after the last complete record batch (magic 2) in `records`; -1 when there is none. */
+static int64_t offset_after(const unsigned char *records, size_t len) {
+  int64_t next = -1;
+  for (size_t o = 0; o + 27 <= len;) {
+    size_t size = 12 + (size_t)(uint32_t)read32(records + o + 8); /* base offset, batch length */
+    if (o + size > len || records[o + 16] != 2) break;
+    next = read64(records + o) + read32(records + o + 23) + 1; /* base offset + last offset delta + 1 */
+    o += size;
+  }
+  return next;
+}
+
+struct partition_answer {
+  const unsigned char *topic, *state, *records;
+  size_t state_len;
+  int32_t index, records_len;
+  int16_t error;
+  int64_t high_watermark;
+};
+
+/* Calls `take` on each partition of a Fetch response frame (v4-v11); 0 when it is malformed or `take` refuses. */
+static int each_answer(const unsigned char *f, size_t len, int16_t version, struct fetch_assembly *a, int (*take)(struct fetch_assembly *, const struct partition_answer *)) {
+  size_t o = 8 + (version >= 1 ? 4 : 0) + (version >= 7 ? 6 : 0); /* size, id, throttle time, error, session */
+  if (o + 4 > len) return 0;
+  int32_t topics = read32(f + o);
+  o += 4;
+  for (int32_t t = 0; t < topics; t++) {
+    struct partition_answer p = {.topic = f + o};
+    if (o + 2 > len) return 0;
+    o += string_size(f + o);
+    if (o + 4 > len) return 0;
+    int32_t partitions = read32(f + o);
+    o += 4;
+    for (int32_t i = 0; i < partitions; i++) {
+      size_t s = 2 + 8 + 8 + (version >= 5 ? 8 : 0); /* error, high watermark, last stable offset, log start */
+      if (o + 4 + s + 4 > len) return 0;
+      p.index = read32(f + o);
+      p.state = f + o + 4;
+      p.error = read16(p.state);
+      p.high_watermark = read64(p.state + 2);
+      int32_t aborted = read32(p.state + s);
+      s += 4 + (size_t)(aborted > 0 ? aborted : 0) * 16 + (version >= 11 ? 4 : 0); /* preferred read replica */
+      if (o + 4 + s + 4 > len) return 0;
+      p.state_len = s;
+      p.records_len = read32(p.state + s);
+      p.records = p.state + s + 4;
+      o += 4 + s + 4 + (size_t)(p.records_len > 0 ? p.records_len : 0);
+      if (o > len || !take(a, &p)) return 0;
+    }
+  }
+  return 1;
+}
+
+static size_t assembled_bytes(const struct fetch_assembly *a) {
+  size_t total = 0;
+  for (int i = 0; i < a->partition_count; i++) total += a->partitions[i].records.len;
+  return total;
+}
+
+static void note_progress(struct fetch_assembly *a, struct fetch_partition *p, const struct partition_answer *answer) {
+  memcpy(p->state, answer->state, answer->state_len);
+  p->state_len = answer->state_len;
+  p->high_watermark = answer->high_watermark;
+  p->more = 0;
+  if (answer->error != 0 || answer->records_len <= 0) return;
+  int64_t next = offset_after(answer->records, (size_t)answer->records_len);
+  /* The first answer's records go to the client whatever they hold; a later one's only if they move it on. */
+  if (p->records.len > 0 && next <= p->next_offset) return;
+  append(&p->records, answer->records, (size_t)answer->records_len);
+  p->next_offset = next;
+  p->more = next >= 0 && next < p->high_watermark && p->records.len < (size_t)a->request.partition_max_bytes;
+}
+
+/* Takes a partition of the mock's first answer into the assembly. */
+static int add_partition(struct fetch_assembly *a, const struct partition_answer *answer) {
+  size_t name = string_size(answer->topic);
+  if (a->partition_count == MAX_FETCH_PARTITIONS || answer->state_len > MAX_PARTITION_STATE || name > sizeof(a->topics[0])) return 0;
+  int t = a->topic_count - 1;
+  if (t < 0 || memcmp(a->topics[t], answer->topic, name) != 0) {
+    if (a->topic_count == MAX_FETCH_TOPICS) return 0;
+    memcpy(a->topics[t = a->topic_count++], answer->topic, name);
+  }
+  struct fetch_partition *p = &a->partitions[a->partition_count++];
+  *p = (struct fetch_partition){.topic = t, .index = answer->index, .next_offset = -1};
+  note_progress(a, p, answer);
+  return 1;
+}
+
+/* Adds the records of a later answer to the partition they continue. */
+static int extend_partition(struct fetch_assembly *a, const struct partition_answer *answer) {
+  size_t name = string_size(answer->topic);
+  for (int i = 0; i < a->partition_count; i++) {
+    struct fetch_partition *p = &a->partitions[i];
+    if (p->index != answer->index || memcmp(a->topics[p->topic], answer->topic, name) != 0) continue;
+    /* An error here (the log moved on, say) keeps what the client has been given so far. */
+    if (answer->error == 0 && answer->state_len <= MAX_PARTITION_STATE) note_progress(a, p, answer);
+    else p->more = 0;
+  }
+  return 1;
+}
+
+static int wants_more(const struct fetch_assembly *a) {
+  if (a->rounds >= MAX_FETCH_ROUNDS || assembled_bytes(a) >= (size_t)a->request.max_bytes) return 0;
+  for (int i = 0; i < a->partition_count; i++)
+    if (a->partitions[i].more) return 1;
+  return 0;
+}
+
+/* Asks the mock for the next batch of every partition that has more, in the client's Fetch version. */
+static void ask_for_more(struct connection *c) {
+  struct fetch_assembly *a = c->assembly;
+  const struct fetch_request *r = &a->request;
+  struct buffer *b = &c->upstream.out;
+  size_t start = b->len;
+  a->round_id = (int32_t)(0x80000000u | c->rounds_asked++); /* kafkajs' own ids are never negative */
+  put32(b, 0), put16(b, FETCH_API_KEY), put16(b, r->version), put32(b, a->round_id);
+  append(b, r->client_id, r->client_id_len);
+  put32(b, -1), put32(b, 0), put32(b, 0); /* replica id; max wait and min bytes: answer at once */
+  put32(b, r->max_bytes - (int32_t)assembled_bytes(a));
+  append(b, (const unsigned char *)&r->isolation, 1);
+  if (r->version >= 7) put32(b, 0), put32(b, -1); /* no fetch session */
+  size_t topics_at = b->len;
+  int32_t topics = 0;
+  put32(b, 0);
+  for (int t = 0; t < a->topic_count; t++) {
+    size_t count_at = 0;
+    int32_t count = 0;
+    for (int i = 0; i < a->partition_count; i++) {
+      const struct fetch_partition *p = &a->partitions[i];
+      if (p->topic != t || !p->more) continue;
+      if (count++ == 0) append(b, a->topics[t], string_size(a->topics[t])), count_at = b->len, put32(b, 0), topics++;
+      put32(b, p->index);
+      if (r->version >= 9) put32(b, -1); /* current leader epoch: unknown */
+      put64(b, p->next_offset);
+      if (r->version >= 5) put64(b, -1); /* log start offset: a consumer's, not known here */
+      put32(b, r->partition_max_bytes - (int32_t)p->records.len);
+    }
+    if (count) write32(b->data + count_at, count);
+  }
+  write32(b->data + topics_at, topics);
+  if (r->version >= 7) put32(b, 0); /* forgotten topics */
+  if (r->version >= 11) put16(b, 0); /* rack id: "" */
+  write32(b->data + start, (int32_t)(b->len - start - 4));
+}
+
+static void free_assembly(struct connection *c) {
+  if (!c->assembly) return;
+  for (int i = 0; i < c->assembly->partition_count; i++) free(c->assembly->partitions[i].records.data);
+  free(c->assembly);
+  c->assembly = NULL;
+}
+
+/* Sends the client one Fetch response: the mock's first answer with every later batch after its own. */
+static void finish_assembly(struct connection *c) {
+  const struct fetch_assembly *a = c->assembly;
+  struct buffer *b = &c->client.out;
+  size_t start = b->len;
+  put32(b, 0);
+  append(b, a->header, a->header_len);
+  put32(b, a->topic_count);
+  for (int t = 0; t < a->topic_count; t++) {
+    int32_t count = 0;
+    for (int i = 0; i < a->partition_count; i++) count += a->partitions[i].topic == t;
+    append(b, a->topics[t], string_size(a->topics[t]));
+    put32(b, count);
+    for (int i = 0; i < a->partition_count; i++) {
+      const struct fetch_partition *p = &a->partitions[i];
+      if (p->topic != t) continue;
+      put32(b, p->index);
+      append(b, p->state, p->state_len);
+      put32(b, (int32_t)p->records.len);
+      if (p->records.len) append(b, p->records.data, p->records.len);
+    }
+  }
+  write32(b->data + start, (int32_t)(b->len - start - 4));
+  free_assembly(c);
+}
+
+/* Starts completing a Fetch response that leaves records behind; 0 when it is to pass through as it is. */
+static int start_assembly(struct connection *c, const struct fetch_request *r, const unsigned char *f, size_t size) {
+  size_t header = 4 + (r->version >= 1 ? 4 : 0) + (r->version >= 7 ? 6 : 0);
+  if (size < 4 + header || (r->version >= 7 && read16(f + 12) != 0)) return 0; /* a whole-request error */
+  if (!(c->assembly = calloc(1, sizeof(*c->assembly)))) return 0;
+  c->assembly->request = *r;
+  c->assembly->header_len = header;
+  memcpy(c->assembly->header, f + 4, header);
+  if (each_answer(f, size, r->version, c->assembly, add_partition) && wants_more(c->assembly)) return ask_for_more(c), 1;
+  free_assembly(c);
+  return 0;
+}
+
+static void respond(struct connection *c, const unsigned char *f, size_t size);
+
+/* Responses held while a Fetch response was completed go out now, in order; one may start another assembly. */
+static void release_held(struct connection *c) {
+  struct buffer held = c->held;
+  c->held = (struct buffer){0};
+  for (size_t o = 0; o < held.len; o += 4 + (size_t)read32(held.data + o)) respond(c, held.data + o, 4 + (size_t)read32(held.data + o));
+  free(held.data);
+}
+
+static void continue_assembly(struct connection *c, const unsigned char *f, size_t size) {
+  struct fetch_assembly *a = c->assembly;
+  a->rounds++;
+  if (!each_answer(f, size, a->request.version, a, extend_partition))
+    for (int i = 0; i < a->partition_count; i++) a->partitions[i].more = 0;
+  if (wants_more(a)) return ask_for_more(c);
+  finish_assembly(c);
+  release_held(c);
+}
+
+/* Sends a response frame from the mock on to the client: Metadata rewritten, a Fetch response completed. */
+static void respond(struct connection *c, const unsigned char *f, size_t size) {
+  int32_t id = read32(f + 4);
+  if (c->assembly && id == c->assembly->round_id) return continue_assembly(c, f, size);
+  if (c->assembly) return append(&c->held, f, size);
+  for (int i = 0; i < c->metadata_count; i++) {
+    if (c->metadata_ids[i] != id) continue;
+    rewrite_metadata((unsigned char *)f, size, c->metadata_versions[i]);
+    c->metadata_ids[i] = c->metadata_ids[--c->metadata_count];
+    c->metadata_versions[i] = c->metadata_versions[c->metadata_count];
+    break;
+  }
+  for (int i = 0; i < c->fetch_count; i++) {
+    if (c->fetches[i].id != id) continue;
+    struct fetch_request request = c->fetches[i];
+    c->fetches[i] = c->fetches[--c->fetch_count];
+    if (start_assembly(c, &request, f, size)) return;
+    break;
+  }
+  append(&c->client.out, f, size);
+}
+
+/* Notes the requests whose responses the proxy changes: Metadata and (assembled versions of) Fetch. */
+static void note_request(struct connection *c, const unsigned char *f, size_t size) {
+  if (size < 12) return;
+  int16_t key = read16(f + 4);
+  if (key == METADATA_API_KEY && c->metadata_count < PENDING_METADATA) {
+    c->metadata_ids[c->metadata_count] = read32(f + 8);
+    c->metadata_versions[c->metadata_count++] = read16(f + 6);
+  } else if (key == FETCH_API_KEY && c->fetch_count < PENDING_FETCHES && parse_fetch_request(f, size, &c->fetches[c->fetch_count])) {
+    c->fetch_count++;
+  }
+}
+
+/* Moves every complete frame read from one side on: requests to the mock as they are, responses by `respond`. */
 static void forward_frames(struct connection *c, struct side *from, struct side *to, int is_request) {
   size_t done = 0;
   while (from->in.len - done >= 4 && from->in.len - done >= 4 + (size_t)read32(from->in.data + done)) {
-    unsigned char *f = from->in.data + done;
+    const unsigned char *f = from->in.data + done;
     size_t size = 4 + (size_t)read32(f);
-    if (is_request && size >= 12 && read16(f + 4) == METADATA_API_KEY && c->metadata_count < PENDING_METADATA) {
-      c->metadata_ids[c->metadata_count] = read32(f + 8);
-      c->metadata_versions[c->metadata_count++] = read16(f + 6);
-    } else if (!is_request && size >= 8) {
-      for (int i = 0; i < c->metadata_count; i++) {
-        if (c->metadata_ids[i] != read32(f + 4)) continue;
-        rewrite_metadata(f, size, c->metadata_versions[i]);
-        c->metadata_ids[i] = c->metadata_ids[--c->metadata_count];
-        c->metadata_versions[i] = c->metadata_versions[c->metadata_count];
-        break;
-      }
-    }
+    if (is_request) note_request(c, f, size), append(&to->out, f, size);
+    else if (size >= 8) respond(c, f, size);
     done += size;
   }
-  /* The complete frames leave in one copy; an incomplete one stays until the rest of it arrives. */
-  if (done == 0) return;
-  append(&to->out, from->in.data, done);
+  /* An incomplete frame stays until the rest of it arrives. */
   consume(&from->in, done);
 }
 
@@ -143,6 +462,8 @@ static void close_connection(struct connection *c) {
   close(c->client.fd);
   close(c->upstream.fd);
   free(c->client.in.data), free(c->client.out.data), free(c->upstream.in.data), free(c->upstream.out.data);
+  free(c->held.data);
+  free_assembly(c);
   memset(c, 0, sizeof(*c));
 }
 
@@ -168,7 +489,7 @@ static int take(struct connection *c, struct side *from, struct side *to, int is
     if ((size_t)n < sizeof(chunk)) break;
   }
   forward_frames(c, from, to, is_request);
-  return flush(to);
+  return flush(to) && flush(from); /* a response may have made the proxy ask the mock for more */
 }
 
 static int nonblocking(int fd) {
