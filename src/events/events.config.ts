@@ -31,7 +31,7 @@ export const eventsConfig = defineConfig(
     EVENTS_OUTBOX_POLL_INTERVAL: isoDuration.default('PT1S').describe('How often the outbox is polled for events committed by other processes or left by a crash.'),
     EVENTS_OUTBOX_LEASE: isoDuration.default('PT10S').describe('How long an outbox event stays with the dispatcher that wrote or claimed it before another may take it over (renewed while in flight): the longest an event waits after its dispatcher crashed.'),
     EVENTS_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(512).describe('Events delivered at once by this process (an event holds its slot until every local subscription settled, so a deep pipeline needs many).'),
-    EVENTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(2).describe('Transactions one subscription runs at once in this process; while all are busy, arrivals queue and share the next one. Raise it for handlers that wait on slow I/O (keep it below DATABASE_POOL_SIZE).'),
+    EVENTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(1).describe('Transactions one subscription runs at once in this process; while all are busy, arrivals queue and share the next one. Raise it for handlers that wait on slow I/O (keep it below DATABASE_POOL_SIZE).'),
     EVENTS_DELIVERY_BATCH: z.coerce.number().int().min(1).max(256).default(32).describe('Most events of one subscription handled in one transaction when they queue up (1: a transaction per event).'),
     K_CE_OVERRIDES: ceOverrides.optional().describe('Set by Knative: JSON {"extensions":{...}} added to every event this process emits.'),
   }),
