@@ -5,7 +5,7 @@ import { startKafkaBroker, type KafkaBroker } from './kafka-broker';
 
 /** Unique per run, so the suite also runs against a shared real cluster (KAFKA_BROKERS). */
 const run = randomBytes(4).toString('hex');
-const topics = { delivery: `delivery-${run}`, commits: `commits-${run}`, resume: `resume-${run}`, fanOut: `fan-out-${run}`, behind: `behind-${run}` };
+const topics = { delivery: `delivery-${run}`, commits: `commits-${run}`, resume: `resume-${run}`, fanOut: `fan-out-${run}`, behind: `behind-${run}`, waiting: `waiting-${run}` };
 const PARTITIONS = 3;
 
 /**
@@ -147,6 +147,27 @@ describe('Kafka broker for tests', () => {
     await eventually(() => expect(batches.flat()).toHaveLength(40), { timeoutMs: GROUP_JOIN_MS });
     expect(batches.flat().map(Number)).toEqual(Array.from({ length: 40 }, (_, offset) => offset));
     expect(Math.max(...batches.map((offsets) => offsets.length))).toBeGreaterThan(1);
+  });
+
+  it('answers a waiting fetch when a record arrives, not when its MaxWait ends', async () => {
+    // MaxWait far beyond the waits below: only a fetch answered on arrival delivers in time. The session
+    // outlasts it, since a member's other responses queue behind its fetch on the connection, as on Kafka.
+    const consumer = kafka.consumer({ groupId: `waiting-${run}`, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 25_000 });
+    const received: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.waiting, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message.key!.toString()) });
+    await send(topics.waiting, ['order-1']);
+    await eventually(() => expect(received).toEqual(['order-1']), { timeoutMs: GROUP_JOIN_MS });
+
+    // The consumer fetches again as soon as it has handled order-1, and that fetch now waits.
+    await send(topics.waiting, ['order-2']);
+
+    await eventually(() => expect(received).toEqual(['order-1', 'order-2']), { timeoutMs: 10_000 });
+    // disconnect() waits for the fetch in flight, which a record ends at once.
+    const disconnected = consumer.disconnect();
+    await send(topics.waiting, ['order-3']);
+    await disconnected;
   });
 
   it('delivers every message to each consumer group', async () => {

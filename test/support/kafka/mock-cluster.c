@@ -18,6 +18,12 @@
  * make it use. When a Fetch response leaves records below a partition's high watermark, the proxy asks the
  * mock again from the next offset (MaxWait 0, only those partitions), up to MAX_FETCH_ROUNDS times or the
  * request's limits, and answers the client once, with the batches concatenated, as Kafka would.
+ *
+ * Its third: the mock holds a fetch that finds nothing for the request's whole MaxWait, even when a record
+ * arrives meanwhile ("we should cut the wait short ... too much of a hassle here"), so every hop of a chain of
+ * consumers waited out MaxWait. The proxy asks the mock with MaxWait 0 and parks an empty answer instead; when
+ * the mock acknowledges a Produce (on any connection) it asks again for every parked fetch, and when MaxWait
+ * ends it gives the client the empty answer, as Kafka does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +38,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -42,7 +49,9 @@
 /* Metadata v9 and later use compact (flexible) encodings; kafkajs 2 asks for v6 at most. */
 #define FIRST_FLEXIBLE_METADATA_VERSION 9
 #define PENDING_METADATA 64
+#define PRODUCE_API_KEY 0
 #define FETCH_API_KEY 1
+#define PENDING_PRODUCES 64
 /* Fetch v4 adds the fields a partition's answer is parsed by (last stable offset, aborted transactions);
  * v12 is flexible. kafkajs 2 asks for v11. Other versions pass through as the mock answers them. */
 #define FIRST_ASSEMBLED_FETCH_VERSION 4
@@ -70,11 +79,20 @@ struct side {
 
 /* What the proxy needs from a client's Fetch request to ask again for more: its limits and header. */
 struct fetch_request {
-  int32_t id, max_bytes, partition_max_bytes;
+  int32_t id, max_bytes, partition_max_bytes, max_wait;
   int16_t version;
   int8_t isolation;
   unsigned char client_id[258]; /* int16 length and the string, as the request carried it */
   size_t client_id_len;
+  struct buffer frame; /* the request as sent to the mock (MaxWait 0), to send again while it is parked */
+};
+
+/* A fetch the mock found nothing for: asked again after each Produce, answered empty when its MaxWait ends. */
+struct parked_fetch {
+  int active, asking; /* asking: sent to the mock again, answer awaited */
+  struct fetch_request request;
+  struct buffer empty_answer;
+  int64_t deadline_ms;
 };
 
 struct fetch_partition {
@@ -108,7 +126,10 @@ struct connection {
   struct fetch_request fetches[PENDING_FETCHES]; /* Fetch requests in flight */
   int fetch_count;
   struct fetch_assembly *assembly;
-  /* Responses that arrived while a Fetch response was being completed: clients get them in request order. */
+  struct parked_fetch parked;
+  int32_t produce_ids[PENDING_PRODUCES]; /* correlation ids of Produce requests in flight */
+  int produce_count;
+  /* Responses that arrived while a Fetch response was completed or parked: clients get them in request order. */
   struct buffer held;
   uint32_t rounds_asked;
 };
@@ -188,7 +209,8 @@ static int parse_fetch_request(const unsigned char *f, size_t len, struct fetch_
   if (r->version < FIRST_ASSEMBLED_FETCH_VERSION || r->version > LAST_ASSEMBLED_FETCH_VERSION) return 0;
   if (r->client_id_len > sizeof(r->client_id) || o + 17 > len) return 0;
   memcpy(r->client_id, f + 12, r->client_id_len);
-  r->max_bytes = read32(f + o + 12); /* after replica id, max wait, min bytes */
+  r->max_wait = read32(f + o + 4); /* after replica id */
+  r->max_bytes = read32(f + o + 12); /* after max wait, min bytes */
   r->isolation = (int8_t)f[o + 16];
   o += 17 + (r->version >= 7 ? 8 : 0); /* session id and epoch */
   if (o + 6 > len || read32(f + o) < 1) return 0;
@@ -220,7 +242,7 @@ struct partition_answer {
 };
 
 /* Calls `take` on each partition of a Fetch response frame (v4-v11); 0 when it is malformed or `take` refuses. */
-static int each_answer(const unsigned char *f, size_t len, int16_t version, struct fetch_assembly *a, int (*take)(struct fetch_assembly *, const struct partition_answer *)) {
+static int each_answer(const unsigned char *f, size_t len, int16_t version, void *a, int (*take)(void *, const struct partition_answer *)) {
   size_t o = 8 + (version >= 1 ? 4 : 0) + (version >= 7 ? 6 : 0); /* size, id, throttle time, error, session */
   if (o + 4 > len) return 0;
   int32_t topics = read32(f + o);
@@ -273,7 +295,8 @@ static void note_progress(struct fetch_assembly *a, struct fetch_partition *p, c
 }
 
 /* Takes a partition of the mock's first answer into the assembly. */
-static int add_partition(struct fetch_assembly *a, const struct partition_answer *answer) {
+static int add_partition(void *assembly, const struct partition_answer *answer) {
+  struct fetch_assembly *a = assembly;
   size_t name = string_size(answer->topic);
   if (a->partition_count == MAX_FETCH_PARTITIONS || answer->state_len > MAX_PARTITION_STATE || name > sizeof(a->topics[0])) return 0;
   int t = a->topic_count - 1;
@@ -288,7 +311,8 @@ static int add_partition(struct fetch_assembly *a, const struct partition_answer
 }
 
 /* Adds the records of a later answer to the partition they continue. */
-static int extend_partition(struct fetch_assembly *a, const struct partition_answer *answer) {
+static int extend_partition(void *assembly, const struct partition_answer *answer) {
+  struct fetch_assembly *a = assembly;
   size_t name = string_size(answer->topic);
   for (int i = 0; i < a->partition_count; i++) {
     struct fetch_partition *p = &a->partitions[i];
@@ -392,7 +416,7 @@ static int start_assembly(struct connection *c, const struct fetch_request *r, c
 
 static void respond(struct connection *c, const unsigned char *f, size_t size);
 
-/* Responses held while a Fetch response was completed go out now, in order; one may start another assembly. */
+/* Responses held behind a Fetch response (completed or parked) go out now, in order; one may be held again. */
 static void release_held(struct connection *c) {
   struct buffer held = c->held;
   c->held = (struct buffer){0};
@@ -410,11 +434,92 @@ static void continue_assembly(struct connection *c, const unsigned char *f, size
   release_held(c);
 }
 
-/* Sends a response frame from the mock on to the client: Metadata rewritten, a Fetch response completed. */
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int count_found(void *found, const struct partition_answer *p) {
+  *(int *)found += p->error != 0 || p->records_len > 0;
+  return 1;
+}
+
+/* Whether a Fetch answer holds no records and no errors: one Kafka would have held until data or MaxWait. */
+static int empty_answer(const struct fetch_request *r, const unsigned char *f, size_t size) {
+  int found = 0;
+  if (r->version >= 7 && read16(f + 12) != 0) return 0;
+  return each_answer(f, size, r->version, &found, count_found) && found == 0;
+}
+
+static void unpark(struct connection *c) {
+  free(c->parked.request.frame.data);
+  free(c->parked.empty_answer.data);
+  memset(&c->parked, 0, sizeof(c->parked));
+}
+
+static void park(struct connection *c, const struct fetch_request *r, const unsigned char *f, size_t size, int64_t deadline) {
+  unpark(c);
+  c->parked = (struct parked_fetch){.active = 1, .request = *r, .deadline_ms = deadline};
+  append(&c->parked.empty_answer, f, size);
+}
+
+/* A Produce was acknowledged: every parked fetch asks the mock again, since the records may be its. */
+static void wake_parked(void) {
+  for (int i = 0; i < MAX_CONNECTIONS; i++) {
+    struct connection *c = &connections[i];
+    struct parked_fetch *p = &c->parked;
+    if (!c->used || !p->active || p->asking || c->fetch_count == PENDING_FETCHES) continue;
+    append(&c->upstream.out, p->request.frame.data, p->request.frame.len);
+    c->fetches[c->fetch_count++] = p->request;
+    p->request.frame = (struct buffer){0};
+    p->asking = 1;
+  }
+}
+
+/* Milliseconds until the first parked fetch's MaxWait ends, for poll; -1 when none waits. */
+static int parked_timeout(void) {
+  int64_t now = now_ms(), next = -1;
+  for (int i = 0; i < MAX_CONNECTIONS; i++) {
+    const struct parked_fetch *p = &connections[i].parked;
+    if (!connections[i].used || !p->active || p->asking) continue;
+    int64_t left = p->deadline_ms > now ? p->deadline_ms - now : 0;
+    if (next < 0 || left < next) next = left;
+  }
+  return (int)next;
+}
+
+/* Parked fetches whose MaxWait ended get their empty answer, and what was held behind them follows. */
+static void expire_parked(void) {
+  int64_t now = now_ms();
+  for (int i = 0; i < MAX_CONNECTIONS; i++) {
+    struct connection *c = &connections[i];
+    if (!c->used || !c->parked.active || c->parked.asking || c->parked.deadline_ms > now) continue;
+    append(&c->client.out, c->parked.empty_answer.data, c->parked.empty_answer.len);
+    unpark(c);
+    release_held(c);
+  }
+}
+
+/* A Fetch response from the mock: parked while empty and within MaxWait, else completed and sent on. */
+static void answer_fetch(struct connection *c, struct fetch_request *r, const unsigned char *f, size_t size, int asked_again) {
+  int64_t now = now_ms(), deadline = asked_again ? c->parked.deadline_ms : now + r->max_wait;
+  if (r->max_wait > 0 && deadline > now && empty_answer(r, f, size)) return park(c, r, f, size, deadline);
+  free(r->frame.data);
+  r->frame = (struct buffer){0};
+  if (asked_again) unpark(c);
+  if (start_assembly(c, r, f, size)) return;
+  append(&c->client.out, f, size);
+  release_held(c);
+}
+
+/* Sends a response frame from the mock on to the client: Metadata rewritten, a Fetch response completed or
+ * parked; a Produce acknowledged wakes the parked fetches. */
 static void respond(struct connection *c, const unsigned char *f, size_t size) {
   int32_t id = read32(f + 4);
   if (c->assembly && id == c->assembly->round_id) return continue_assembly(c, f, size);
-  if (c->assembly) return append(&c->held, f, size);
+  int asked_again = c->parked.active && c->parked.asking && id == c->parked.request.id;
+  if ((c->assembly || c->parked.active) && !asked_again) return append(&c->held, f, size);
   for (int i = 0; i < c->metadata_count; i++) {
     if (c->metadata_ids[i] != id) continue;
     rewrite_metadata((unsigned char *)f, size, c->metadata_versions[i]);
@@ -422,25 +527,45 @@ static void respond(struct connection *c, const unsigned char *f, size_t size) {
     c->metadata_versions[i] = c->metadata_versions[c->metadata_count];
     break;
   }
+  for (int i = 0; i < c->produce_count; i++) {
+    if (c->produce_ids[i] != id) continue;
+    c->produce_ids[i] = c->produce_ids[--c->produce_count];
+    wake_parked();
+    break;
+  }
   for (int i = 0; i < c->fetch_count; i++) {
     if (c->fetches[i].id != id) continue;
     struct fetch_request request = c->fetches[i];
     c->fetches[i] = c->fetches[--c->fetch_count];
-    if (start_assembly(c, &request, f, size)) return;
-    break;
+    return answer_fetch(c, &request, f, size, asked_again);
   }
   append(&c->client.out, f, size);
 }
 
-/* Notes the requests whose responses the proxy changes: Metadata and (assembled versions of) Fetch. */
-static void note_request(struct connection *c, const unsigned char *f, size_t size) {
-  if (size < 12) return;
+/* A Produce request's acks (v0-v8); 0 (no answer to wait for) when it cannot be read. */
+static int16_t produce_acks(const unsigned char *f, size_t size) {
+  int16_t version = read16(f + 6);
+  size_t o = 12 + string_size(f + 12);
+  if (version >= 9 || o + 2 > size) return 0;
+  if (version >= 3) o += string_size(f + o); /* transactional id */
+  return o + 2 <= size ? read16(f + o) : 0;
+}
+
+/* Notes the requests whose responses the proxy acts on: Metadata, Produce and (assembled versions of) Fetch,
+ * whose MaxWait becomes 0: the proxy does the waiting. */
+static void note_request(struct connection *c, unsigned char *f, size_t size) {
+  if (size < 14) return;
   int16_t key = read16(f + 4);
   if (key == METADATA_API_KEY && c->metadata_count < PENDING_METADATA) {
     c->metadata_ids[c->metadata_count] = read32(f + 8);
     c->metadata_versions[c->metadata_count++] = read16(f + 6);
+  } else if (key == PRODUCE_API_KEY && c->produce_count < PENDING_PRODUCES && produce_acks(f, size) != 0) {
+    c->produce_ids[c->produce_count++] = read32(f + 8);
   } else if (key == FETCH_API_KEY && c->fetch_count < PENDING_FETCHES && parse_fetch_request(f, size, &c->fetches[c->fetch_count])) {
-    c->fetch_count++;
+    struct fetch_request *r = &c->fetches[c->fetch_count++];
+    write32(f + 12 + r->client_id_len + 4, 0);
+    r->frame = (struct buffer){0};
+    append(&r->frame, f, size);
   }
 }
 
@@ -448,7 +573,7 @@ static void note_request(struct connection *c, const unsigned char *f, size_t si
 static void forward_frames(struct connection *c, struct side *from, struct side *to, int is_request) {
   size_t done = 0;
   while (from->in.len - done >= 4 && from->in.len - done >= 4 + (size_t)read32(from->in.data + done)) {
-    const unsigned char *f = from->in.data + done;
+    unsigned char *f = from->in.data + done;
     size_t size = 4 + (size_t)read32(f);
     if (is_request) note_request(c, f, size), append(&to->out, f, size);
     else if (size >= 8) respond(c, f, size);
@@ -464,6 +589,8 @@ static void close_connection(struct connection *c) {
   free(c->client.in.data), free(c->client.out.data), free(c->upstream.in.data), free(c->upstream.out.data);
   free(c->held.data);
   free_assembly(c);
+  unpark(c);
+  for (int i = 0; i < c->fetch_count; i++) free(c->fetches[i].frame.data);
   memset(c, 0, sizeof(*c));
 }
 
@@ -601,7 +728,7 @@ int main(int argc, char **argv) {
       fds[n++] = (struct pollfd){.fd = c->upstream.fd, .events = POLLIN | (c->upstream.out.len ? POLLOUT : 0)};
       owner[c_count++] = i;
     }
-    int ready = poll(fds, (nfds_t)n, -1);
+    int ready = poll(fds, (nfds_t)n, parked_timeout());
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0 || fds[1].revents) break;                                 /* SIGTERM, SIGINT */
     if (fds[0].revents && read(STDIN_FILENO, buf, sizeof(buf)) <= 0) break; /* EOF: parent gone */
@@ -618,6 +745,7 @@ int main(int argc, char **argv) {
     }
     for (int b = 0; b < brokers.count; b++)
       if (fds[2 + b].revents & POLLIN) accept_connection(b);
+    expire_parked();
   }
 
   rd_kafka_mock_cluster_destroy(mcluster);
