@@ -233,6 +233,12 @@ static int64_t offset_after(const unsigned char *records, size_t len) {
   return next;
 }
 
+/* A Fetch response's bytes before its topics, after the size: correlation id, throttle time, error, session. */
+static size_t answer_header_size(int16_t version) { return 4 + (version >= 1 ? 4 : 0) + (version >= 7 ? 6 : 0); }
+
+/* Whether a Fetch response (v7 and later) reports an error for the whole request. */
+static int whole_request_error(int16_t version, const unsigned char *f, size_t size) { return version >= 7 && size >= 14 && read16(f + 12) != 0; }
+
 struct partition_answer {
   const unsigned char *topic, *state, *records;
   size_t state_len;
@@ -243,7 +249,7 @@ struct partition_answer {
 
 /* Calls `take` on each partition of a Fetch response frame (v4-v11); 0 when it is malformed or `take` refuses. */
 static int each_answer(const unsigned char *f, size_t len, int16_t version, void *a, int (*take)(void *, const struct partition_answer *)) {
-  size_t o = 8 + (version >= 1 ? 4 : 0) + (version >= 7 ? 6 : 0); /* size, id, throttle time, error, session */
+  size_t o = 4 + answer_header_size(version);
   if (o + 4 > len) return 0;
   int32_t topics = read32(f + o);
   o += 4;
@@ -403,8 +409,8 @@ static void finish_assembly(struct connection *c) {
 
 /* Starts completing a Fetch response that leaves records behind; 0 when it is to pass through as it is. */
 static int start_assembly(struct connection *c, const struct fetch_request *r, const unsigned char *f, size_t size) {
-  size_t header = 4 + (r->version >= 1 ? 4 : 0) + (r->version >= 7 ? 6 : 0);
-  if (size < 4 + header || (r->version >= 7 && read16(f + 12) != 0)) return 0; /* a whole-request error */
+  size_t header = answer_header_size(r->version);
+  if (size < 4 + header || whole_request_error(r->version, f, size)) return 0;
   if (!(c->assembly = calloc(1, sizeof(*c->assembly)))) return 0;
   c->assembly->request = *r;
   c->assembly->header_len = header;
@@ -448,7 +454,7 @@ static int count_found(void *found, const struct partition_answer *p) {
 /* Whether a Fetch answer holds no records and no errors: one Kafka would have held until data or MaxWait. */
 static int empty_answer(const struct fetch_request *r, const unsigned char *f, size_t size) {
   int found = 0;
-  if (r->version >= 7 && read16(f + 12) != 0) return 0;
+  if (whole_request_error(r->version, f, size)) return 0;
   return each_answer(f, size, r->version, &found, count_found) && found == 0;
 }
 
