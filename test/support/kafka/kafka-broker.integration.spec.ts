@@ -5,7 +5,7 @@ import { startKafkaBroker, type KafkaBroker } from './kafka-broker';
 
 /** Unique per run, so the suite also runs against a shared real cluster (KAFKA_BROKERS). */
 const run = randomBytes(4).toString('hex');
-const topics = { delivery: `delivery-${run}`, commits: `commits-${run}`, resume: `resume-${run}`, fanOut: `fan-out-${run}`, behind: `behind-${run}`, waiting: `waiting-${run}` };
+const topics = { delivery: `delivery-${run}`, commits: `commits-${run}`, resume: `resume-${run}`, fanOut: `fan-out-${run}`, behind: `behind-${run}`, waiting: `waiting-${run}`, minBytes: `min-bytes-${run}` };
 const PARTITIONS = 3;
 
 /**
@@ -168,6 +168,30 @@ describe('Kafka broker for tests', () => {
     const disconnected = consumer.disconnect();
     await send(topics.waiting, ['order-3']);
     await disconnected;
+  });
+
+  it('holds a fetch until MinBytes of records have arrived, and answers with fewer when its MaxWait ends', async () => {
+    // One key, one partition, one ~480-byte batch per request: two fall short of MinBytes, three reach it.
+    const consumer = kafka.consumer({ groupId: `min-bytes-${run}`, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 5_000, minBytes: 1_000 });
+    consumers.push(consumer);
+    const batches: number[][] = [];
+    let fetching = false;
+    consumer.on(consumer.events.FETCH_START, () => (fetching = true));
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.minBytes, fromBeginning: true });
+    await consumer.run({ eachBatch: async ({ batch }) => void batches.push(batch.messages.map(({ offset }) => Number(offset))) });
+    await eventually(() => expect(fetching).toBe(true), { timeoutMs: GROUP_JOIN_MS });
+    const sendOne = () => producer.send({ topic: topics.minBytes, acks: -1, messages: [{ key: 'order-min', value: 'x'.repeat(400) }] });
+
+    for (let i = 0; i < 20; i++) await sendOne();
+    await eventually(() => expect(batches.flat()).toEqual(Array.from({ length: 20 }, (_, offset) => offset)), { timeoutMs: 10_000 });
+    // The last batch may be one that MaxWait ended.
+    const answeredOnMinBytes = batches.slice(0, -1).map((offsets) => offsets.length);
+    expect(answeredOnMinBytes.length).toBeGreaterThan(0);
+    expect(Math.min(...answeredOnMinBytes)).toBeGreaterThanOrEqual(3);
+
+    await sendOne();
+    await eventually(() => expect(batches.at(-1)).toEqual([20]), { timeoutMs: 10_000 });
   });
 
   it('delivers every message to each consumer group', async () => {

@@ -33,7 +33,7 @@ const STOP_TIMEOUT_MS = 5_000;
  * A Kafka-protocol broker for tests: the servers in KAFKA_BROKERS (a real cluster, e.g. in CI) when set, else
  * librdkafka's mock cluster in a child process, compiled on first use, behind a proxy in that process that
  * corrects its ControllerId and, as Kafka does but the mock does not, answers a fetch with every batch up to its
- * limits and a waiting fetch as soon as a record arrives (see mock-cluster.c). No Docker, no Java. The mock serves
+ * limits and a waiting fetch as soon as its MinBytes of records have arrived (see mock-cluster.c). No Docker, no Java. The mock serves
  * produce (also idempotent and transactional), fetch, consumer groups and offset commits, all in memory. It
  * auto-creates any topic a client names (4 partitions). A consumer group's first join takes 3 s; after a member
  * leaves, the next join takes the consumer's sessionTimeout minus 1 s (see kafka-broker.integration.spec.ts).

@@ -20,10 +20,10 @@
  * request's limits, and answers the client once, with the batches concatenated, as Kafka would.
  *
  * Its third: the mock holds a fetch that finds nothing for the request's whole MaxWait, even when a record
- * arrives meanwhile ("we should cut the wait short ... too much of a hassle here"), so every hop of a chain of
- * consumers waited out MaxWait. The proxy asks the mock with MaxWait 0 and parks an empty answer instead; when
- * the mock acknowledges a Produce (on any connection) it asks again for every parked fetch, and when MaxWait
- * ends it gives the client the empty answer, as Kafka does.
+ * arrives meanwhile ("we should cut the wait short ... too much of a hassle here"), and ignores MinBytes. The
+ * proxy asks the mock with MaxWait 0 and parks an answer holding fewer record bytes than MinBytes (at least
+ * 1) instead; when the mock acknowledges a Produce (on any connection) it asks again for every parked fetch,
+ * from the request's own offsets, and when MaxWait ends it gives the client the answer it has, as Kafka does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -79,7 +79,8 @@ struct side {
 
 /* What the proxy needs from a client's Fetch request to ask again for more: its limits and header. */
 struct fetch_request {
-  int32_t id, max_bytes, partition_max_bytes, max_wait;
+  int32_t id, max_bytes, partition_max_bytes, max_wait, min_bytes;
+  int64_t deadline_ms; /* when its MaxWait ends */
   int16_t version;
   int8_t isolation;
   unsigned char client_id[258]; /* int16 length and the string, as the request carried it */
@@ -87,12 +88,13 @@ struct fetch_request {
   struct buffer frame; /* the request as sent to the mock (MaxWait 0), to send again while it is parked */
 };
 
-/* A fetch the mock found nothing for: asked again after each Produce, answered empty when its MaxWait ends. */
+/* A fetch whose answer fell short of its MinBytes: asked again after each Produce, answered with what it has
+ * when its MaxWait ends. */
 struct parked_fetch {
   int active, asking; /* asking: sent to the mock again, answer awaited */
+  int woken; /* a Produce was acknowledged while asking: the answer may miss its records */
   struct fetch_request request;
-  struct buffer empty_answer;
-  int64_t deadline_ms;
+  struct buffer answer;
 };
 
 struct fetch_partition {
@@ -196,6 +198,13 @@ static void rewrite_metadata(unsigned char *f, size_t len, int version) {
 static void put16(struct buffer *b, int16_t v) { unsigned char p[2] = {(uint16_t)v >> 8, (uint8_t)v}; append(b, p, 2); }
 static void put32(struct buffer *b, int32_t v) { unsigned char p[4]; write32(p, v); append(b, p, 4); }
 static void put64(struct buffer *b, int64_t v) { put32(b, (int32_t)(v >> 32)), put32(b, (int32_t)v); }
+
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* A protocol string (int16 length, then its bytes; -1 for null): the bytes it takes. */
 static size_t string_size(const unsigned char *p) { return 2 + (size_t)(read16(p) > 0 ? read16(p) : 0); }
 
@@ -210,6 +219,7 @@ static int parse_fetch_request(const unsigned char *f, size_t len, struct fetch_
   if (r->client_id_len > sizeof(r->client_id) || o + 17 > len) return 0;
   memcpy(r->client_id, f + 12, r->client_id_len);
   r->max_wait = read32(f + o + 4); /* after replica id */
+  r->min_bytes = read32(f + o + 8);
   r->max_bytes = read32(f + o + 12); /* after max wait, min bytes */
   r->isolation = (int8_t)f[o + 16];
   o += 17 + (r->version >= 7 ? 8 : 0); /* session id and epoch */
@@ -374,6 +384,7 @@ static void ask_for_more(struct connection *c) {
   write32(b->data + start, (int32_t)(b->len - start - 4));
 }
 
+/* Frees the assembly; the request (its frame) lives on in whoever took it. */
 static void free_assembly(struct connection *c) {
   if (!c->assembly) return;
   for (int i = 0; i < c->assembly->partition_count; i++) free(c->assembly->partitions[i].records.data);
@@ -381,11 +392,14 @@ static void free_assembly(struct connection *c) {
   c->assembly = NULL;
 }
 
-/* Sends the client one Fetch response: the mock's first answer with every later batch after its own. */
+static void settle_fetch(struct connection *c, struct fetch_request *r, const unsigned char *f, size_t size, int all_read);
+
+/* Settles one Fetch response: the mock's first answer with every later batch after its own. */
 static void finish_assembly(struct connection *c) {
   const struct fetch_assembly *a = c->assembly;
-  struct buffer *b = &c->client.out;
+  struct buffer answer = {0}, *b = &answer;
   size_t start = b->len;
+  int all_read = 1;
   put32(b, 0);
   append(b, a->header, a->header_len);
   put32(b, a->topic_count);
@@ -401,10 +415,14 @@ static void finish_assembly(struct connection *c) {
       append(b, p->state, p->state_len);
       put32(b, (int32_t)p->records.len);
       if (p->records.len) append(b, p->records.data, p->records.len);
+      all_read &= !p->more;
     }
   }
   write32(b->data + start, (int32_t)(b->len - start - 4));
+  struct fetch_request request = a->request;
   free_assembly(c);
+  settle_fetch(c, &request, answer.data, answer.len, all_read);
+  free(answer.data);
 }
 
 /* Starts completing a Fetch response that leaves records behind; 0 when it is to pass through as it is. */
@@ -437,49 +455,55 @@ static void continue_assembly(struct connection *c, const unsigned char *f, size
     for (int i = 0; i < a->partition_count; i++) a->partitions[i].more = 0;
   if (wants_more(a)) return ask_for_more(c);
   finish_assembly(c);
-  release_held(c);
 }
 
-static int64_t now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static int count_found(void *found, const struct partition_answer *p) {
-  *(int *)found += p->error != 0 || p->records_len > 0;
+/* Adds up a Fetch answer's record bytes; refuses a partition with an error, whose answer goes out at once. */
+static int count_bytes(void *bytes, const struct partition_answer *p) {
+  if (p->error != 0) return 0;
+  *(int64_t *)bytes += p->records_len > 0 ? p->records_len : 0;
   return 1;
 }
 
-/* Whether a Fetch answer holds no records and no errors: one Kafka would have held until data or MaxWait. */
-static int empty_answer(const struct fetch_request *r, const unsigned char *f, size_t size) {
-  int found = 0;
+/* Whether a Fetch answer holds fewer record bytes than the request's MinBytes (at least 1, at most MaxBytes)
+ * and no errors: one Kafka would have held until more arrived or MaxWait ended. */
+static int falls_short(const struct fetch_request *r, const unsigned char *f, size_t size) {
+  int64_t bytes = 0, min = r->min_bytes < 1 ? 1 : r->min_bytes < r->max_bytes ? r->min_bytes : r->max_bytes;
   if (whole_request_error(r->version, f, size)) return 0;
-  return each_answer(f, size, r->version, &found, count_found) && found == 0;
+  return each_answer(f, size, r->version, &bytes, count_bytes) && bytes < min;
 }
 
 static void unpark(struct connection *c) {
   free(c->parked.request.frame.data);
-  free(c->parked.empty_answer.data);
+  free(c->parked.answer.data);
   memset(&c->parked, 0, sizeof(c->parked));
 }
 
-static void park(struct connection *c, const struct fetch_request *r, const unsigned char *f, size_t size, int64_t deadline) {
+/* Sends a parked fetch to the mock again; the answer comes back to settle_fetch. */
+static void ask_again(struct connection *c) {
+  struct parked_fetch *p = &c->parked;
+  if (p->asking || c->fetch_count == PENDING_FETCHES) return;
+  append(&c->upstream.out, p->request.frame.data, p->request.frame.len);
+  c->fetches[c->fetch_count++] = p->request;
+  p->request.frame = (struct buffer){0};
+  p->asking = 1;
+  p->woken = 0;
+}
+
+static void park(struct connection *c, const struct fetch_request *r, const unsigned char *f, size_t size) {
+  int woken = c->parked.woken;
   unpark(c);
-  c->parked = (struct parked_fetch){.active = 1, .request = *r, .deadline_ms = deadline};
-  append(&c->parked.empty_answer, f, size);
+  c->parked = (struct parked_fetch){.active = 1, .request = *r};
+  append(&c->parked.answer, f, size);
+  if (woken) ask_again(c);
 }
 
 /* A Produce was acknowledged: every parked fetch asks the mock again, since the records may be its. */
 static void wake_parked(void) {
   for (int i = 0; i < MAX_CONNECTIONS; i++) {
     struct connection *c = &connections[i];
-    struct parked_fetch *p = &c->parked;
-    if (!c->used || !p->active || p->asking || c->fetch_count == PENDING_FETCHES) continue;
-    append(&c->upstream.out, p->request.frame.data, p->request.frame.len);
-    c->fetches[c->fetch_count++] = p->request;
-    p->request.frame = (struct buffer){0};
-    p->asking = 1;
+    if (!c->used || !c->parked.active) continue;
+    if (c->parked.asking) c->parked.woken = 1;
+    else ask_again(c);
   }
 }
 
@@ -489,34 +513,39 @@ static int parked_timeout(void) {
   for (int i = 0; i < MAX_CONNECTIONS; i++) {
     const struct parked_fetch *p = &connections[i].parked;
     if (!connections[i].used || !p->active || p->asking) continue;
-    int64_t left = p->deadline_ms > now ? p->deadline_ms - now : 0;
+    int64_t left = p->request.deadline_ms > now ? p->request.deadline_ms - now : 0;
     if (next < 0 || left < next) next = left;
   }
   return (int)next;
 }
 
-/* Parked fetches whose MaxWait ended get their empty answer, and what was held behind them follows. */
+/* Parked fetches whose MaxWait ended get the answer they have, and what was held behind them follows. */
 static void expire_parked(void) {
   int64_t now = now_ms();
   for (int i = 0; i < MAX_CONNECTIONS; i++) {
     struct connection *c = &connections[i];
-    if (!c->used || !c->parked.active || c->parked.asking || c->parked.deadline_ms > now) continue;
-    append(&c->client.out, c->parked.empty_answer.data, c->parked.empty_answer.len);
+    if (!c->used || !c->parked.active || c->parked.asking || c->parked.request.deadline_ms > now) continue;
+    append(&c->client.out, c->parked.answer.data, c->parked.answer.len);
     unpark(c);
     release_held(c);
   }
 }
 
-/* A Fetch response from the mock: parked while empty and within MaxWait, else completed and sent on. */
-static void answer_fetch(struct connection *c, struct fetch_request *r, const unsigned char *f, size_t size, int asked_again) {
-  int64_t now = now_ms(), deadline = asked_again ? c->parked.deadline_ms : now + r->max_wait;
-  if (r->max_wait > 0 && deadline > now && empty_answer(r, f, size)) return park(c, r, f, size, deadline);
+/* A whole Fetch answer: parked while it falls short of MinBytes within MaxWait, unless records were left
+ * unread (the rounds ran out), else sent on with what was held behind it. A parked fetch is the only one
+ * answered while it is parked, so one parked here is the fetch asked again. */
+static void settle_fetch(struct connection *c, struct fetch_request *r, const unsigned char *f, size_t size, int all_read) {
+  if (all_read && r->max_wait > 0 && r->deadline_ms > now_ms() && falls_short(r, f, size)) return park(c, r, f, size);
   free(r->frame.data);
   r->frame = (struct buffer){0};
-  if (asked_again) unpark(c);
-  if (start_assembly(c, r, f, size)) return;
+  if (c->parked.active) unpark(c);
   append(&c->client.out, f, size);
   release_held(c);
+}
+
+/* A Fetch response from the mock: completed from further answers when it leaves records behind, then settled. */
+static void answer_fetch(struct connection *c, struct fetch_request *r, const unsigned char *f, size_t size) {
+  if (!start_assembly(c, r, f, size)) settle_fetch(c, r, f, size, 1);
 }
 
 /* Sends a response frame from the mock on to the client: Metadata rewritten, a Fetch response completed or
@@ -543,7 +572,7 @@ static void respond(struct connection *c, const unsigned char *f, size_t size) {
     if (c->fetches[i].id != id) continue;
     struct fetch_request request = c->fetches[i];
     c->fetches[i] = c->fetches[--c->fetch_count];
-    return answer_fetch(c, &request, f, size, asked_again);
+    return answer_fetch(c, &request, f, size);
   }
   append(&c->client.out, f, size);
 }
@@ -569,6 +598,7 @@ static void note_request(struct connection *c, unsigned char *f, size_t size) {
     c->produce_ids[c->produce_count++] = read32(f + 8);
   } else if (key == FETCH_API_KEY && c->fetch_count < PENDING_FETCHES && parse_fetch_request(f, size, &c->fetches[c->fetch_count])) {
     struct fetch_request *r = &c->fetches[c->fetch_count++];
+    r->deadline_ms = now_ms() + r->max_wait;
     write32(f + 12 + r->client_id_len + 4, 0);
     r->frame = (struct buffer){0};
     append(&r->frame, f, size);
@@ -594,6 +624,7 @@ static void close_connection(struct connection *c) {
   close(c->upstream.fd);
   free(c->client.in.data), free(c->client.out.data), free(c->upstream.in.data), free(c->upstream.out.data);
   free(c->held.data);
+  if (c->assembly) free(c->assembly->request.frame.data);
   free_assembly(c);
   unpark(c);
   for (int i = 0; i < c->fetch_count; i++) free(c->fetches[i].frame.data);
