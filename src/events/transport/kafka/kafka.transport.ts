@@ -102,6 +102,7 @@ export class KafkaTransport implements EventTransport {
       sessionTimeoutMs: durationMs(this.config.KAFKA_SESSION_TIMEOUT),
       heartbeatIntervalMs: durationMs(this.config.KAFKA_HEARTBEAT_INTERVAL),
       maxWaitMs: durationMs(this.config.KAFKA_MAX_WAIT),
+      minBytes: this.config.KAFKA_MIN_BYTES,
     };
     return new RecordConsumer(kafka, settings, handle);
   }

@@ -9,6 +9,7 @@ export interface ConsumerSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxWaitMs: number;
+  minBytes: number;
 }
 
 /** What a group does with one record; resolves once the record is settled (handled, skipped or dead-lettered). */
@@ -40,7 +41,7 @@ export class RecordConsumer {
 
   constructor(kafka: Kafka, private readonly settings: ConsumerSettings, private readonly handle: RecordHandler) {
     this.logger = new Logger(`Kafka ${settings.groupId}`);
-    this.consumer = kafka.consumer({ groupId: settings.groupId, sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: settings.heartbeatIntervalMs, maxWaitTimeInMs: settings.maxWaitMs });
+    this.consumer = kafka.consumer({ groupId: settings.groupId, sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: settings.heartbeatIntervalMs, maxWaitTimeInMs: settings.maxWaitMs, minBytes: settings.minBytes });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => {
       this.forgetPartitions();
