@@ -19,6 +19,12 @@ describe('the kafka configuration', () => {
     expect(() => parse({ EVENT_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka-1' })).toThrow(/KAFKA_BROKERS\.0: must be host:port/);
   });
 
+  it('answers fetches on the first record unless told to wait for more, and refuses less than a byte', () => {
+    expect(parse({}).KAFKA_MIN_BYTES).toBe(1);
+    expect(parse({ KAFKA_MIN_BYTES: '16384' }).KAFKA_MIN_BYTES).toBe(16_384);
+    expect(() => parse({ KAFKA_MIN_BYTES: '0' })).toThrow(/KAFKA_MIN_BYTES/);
+  });
+
   it('documents every key', () => {
     const undocumented = Object.entries(kafkaConfig.schema.shape).filter(([key, schema]) => key.startsWith('KAFKA_') && !schema.description);
     expect(undocumented.map(([key]) => key)).toEqual([]);
