@@ -1,5 +1,5 @@
 /**
- * npm run bench:chain [-- --orders 2000 --concurrency 32 --warmup 2000 --transport kafka]
+ * npm run bench:chain [-- --orders 2000 --concurrency 32 --warmup 2000 --transport kafka --rounds 1]
  *
  * Drives orders through the whole chain (POST /orders -> ... -> paid) on real Postgres and prints orders/s
  * and POST->paid latency, beside the ceiling measured in the same run: a bare `pg` loop doing the same four
@@ -10,7 +10,9 @@
  * that are not measured: a freshly started process spends its first seconds compiling hot code (measured: app
  * CPU per order 3.3 ms after 1000 orders, 2.3 ms after 2000), and the budgets are about a running service.
  * Each closed loop also prints what Postgres was asked to write per order (write transactions, WAL bytes),
- * which explain its CPU per order without the noise of the machine. Figures, never assertions.
+ * which explain its CPU per order without the noise of the machine. `--rounds N` repeats the whole run N times,
+ * each on a fresh database, and ends with every round's ratios and their median: on a machine whose speed
+ * drifts, one round's ratio says little. Figures, never assertions.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -31,20 +33,39 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '2000' },
     transport: { type: 'string', default: 'inprocess' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const ORDERS = Number(values.orders);
 const WARMUP = Number(values.warmup);
 const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
 if (!['inprocess', 'kafka'].includes(values.transport!)) throw new Error(`--transport must be inprocess or kafka, not ${values.transport}`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${values.rounds}`);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
+/** Each round's ratio: the in-process chain to its ceiling, and the split to the in-process chain. */
+interface Ratios {
+  ofCeiling: number;
+  ofInProcess?: number;
+}
+
 async function main(): Promise<void> {
+  const rounds: Ratios[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) console.log(`\nround ${round} of ${ROUNDS}`);
+    rounds.push(await benchRound());
+  }
+  if (ROUNDS > 1) reportRounds(rounds);
+}
+
+async function benchRound(): Promise<Ratios> {
   const db = await createTestDatabase();
   try {
     const ceiling = await bareTransactions(db, ORDERS, CONCURRENCY);
     const app = await startApp(db.url);
     let inProcess: number;
+    let ofCeiling: number;
     try {
       await request(app.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
       await warmUp(app.url, db);
@@ -52,11 +73,11 @@ async function main(): Promise<void> {
       inProcess = saturated.ordersPerSecond;
       const halfRate = saturated.ordersPerSecond / 2;
       const paced = await driveOpenLoop(app.url, db, Math.max(200, Math.floor(ORDERS / 2)), halfRate);
-      report(ceiling, saturated, halfRate, paced);
+      ofCeiling = report(ceiling, saturated, halfRate, paced);
     } finally {
       await app.stop();
     }
-    if (values.transport === 'kafka') reportSplit(inProcess, await benchSplit());
+    return { ofCeiling, ofInProcess: values.transport === 'kafka' ? reportSplit(inProcess, await benchSplit()) : undefined };
   } finally {
     // BENCH_KEEP_DB=1 keeps the database for a post-mortem of where orders waited.
     if (process.env.BENCH_KEEP_DB) console.log(`kept database ${db.url}`);
@@ -238,7 +259,7 @@ async function startApp(databaseUrl: string): Promise<{ url: string; pid: number
   return { url, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
 }
 
-function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run): void {
+function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run): number {
   const ratio = saturated.ordersPerSecond / ceiling.ordersPerSecond;
   const rows = [
     ['bare pg ceiling (4 tx/order)', `${ceiling.ordersPerSecond.toFixed(0)} orders/s`, cpuLine(ceiling.cpu)],
@@ -250,9 +271,10 @@ function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run):
   ];
   console.log(`\nbench:chain  orders=${ORDERS} concurrency=${CONCURRENCY} (after ${WARMUP} unmeasured)`);
   for (const [what, figure, budget] of rows) console.log(`${what.padEnd(34)} ${figure.padEnd(26)} ${budget}`);
+  return ratio;
 }
 
-function reportSplit(inProcess: number, { saturated, halfRate, paced }: { saturated: Run; halfRate: number; paced: Run }): void {
+function reportSplit(inProcess: number, { saturated, halfRate, paced }: { saturated: Run; halfRate: number; paced: Run }): number {
   const ratio = saturated.ordersPerSecond / inProcess;
   const rows = [
     ['split over Kafka, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x in-process (budget >= 0.60x) ${ratio >= 0.6 ? 'OK' : 'OVER BUDGET'}`],
@@ -263,6 +285,26 @@ function reportSplit(inProcess: number, { saturated, halfRate, paced }: { satura
   ];
   console.log('five module processes, one Kafka topic (test broker unless KAFKA_BROKERS), same database server');
   for (const [what, figure, budget] of rows) console.log(`${what.padEnd(34)} ${figure.padEnd(26)} ${budget}`);
+  return ratio;
+}
+
+/** `chain / ceiling over 3 rounds   0.55x 0.71x 0.62x   median 0.62x (budget >= 0.50x) OK` */
+function reportRounds(rounds: Ratios[]): void {
+  const line = (what: string, ratios: number[], budget: number) => {
+    const median = medianOf(ratios);
+    const each = ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(' ');
+    console.log(`${what.padEnd(34)} ${each.padEnd(26)} median ${median.toFixed(2)}x (budget >= ${budget.toFixed(2)}x) ${median >= budget ? 'OK' : 'OVER BUDGET'}`);
+  };
+  console.log(`\nover ${rounds.length} rounds`);
+  line('chain / ceiling', rounds.map(({ ofCeiling }) => ofCeiling), 0.5);
+  const split = rounds.flatMap(({ ofInProcess }) => (ofInProcess === undefined ? [] : [ofInProcess]));
+  if (split.length) line('split / in-process', split, 0.6);
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** `client 0.81 + app 4.20 + postgres 2.90 = 7.91 ms CPU/order (2.4x ceiling's)`: what each process spent per order. */
