@@ -288,7 +288,7 @@ function reportSplit(inProcess: number, { saturated, halfRate, paced }: { satura
   return ratio;
 }
 
-/** `chain / ceiling over 3 rounds   0.55x 0.71x 0.62x   median 0.62x (budget >= 0.50x) OK` */
+/** Under `over 3 rounds`, a line per ratio: `chain / ceiling   0.55x 0.71x 0.62x   median 0.62x (budget >= 0.50x) OK`. */
 function reportRounds(rounds: Ratios[]): void {
   const line = (what: string, ratios: number[], budget: number) => {
     const median = medianOf(ratios);
