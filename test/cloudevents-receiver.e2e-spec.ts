@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_EVENT_TYPE_PREFIX, EventType, qualifiedType } from '../src/events/catalog';
 import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -221,5 +222,19 @@ describe('the CloudEvents receiver (POST /)', () => {
 
     expect(answer.status).toBe(204);
     await expectOrderRecorded(orderId);
+  });
+  it('keeps the total of an order whose payment result arrives before its payment request', async () => {
+    // Subscriptions run apart, so orders may settle a payment before it records the request that priced it.
+    const orderId = randomUUID();
+    const userId = `ce-${orderId.slice(0, 8)}`;
+    await app.db.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, 'USD', 'card')`, [orderId, userId, JSON.stringify([{ sku: 'SKU-003', quantity: 1 }])]);
+
+    const result = { orderId, userId, status: 'failed', amount: '120.00', reason: 'declined' };
+    expect((await post(binary(randomUUID(), result, qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX)))).status).toBe(204);
+    expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' });
+
+    const request = { orderId, userId, amount: '120.00', currency: 'USD', method: 'card' };
+    expect((await post(binary(randomUUID(), request, qualifiedType(EventType.PaymentRequest, DEFAULT_EVENT_TYPE_PREFIX)))).status).toBe(204);
+    expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' });
   });
 });
