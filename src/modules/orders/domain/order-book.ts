@@ -59,10 +59,17 @@ export class OrderBook {
     );
   }
 
-  /** Moves the order forward; a transition it has already passed is ignored (events may arrive late). */
+  /**
+   * Moves the order forward; a transition it has already passed is ignored (events may arrive late: a
+   * payment result before the request that priced it). A total is recorded either way: it is a fact, not a step.
+   */
   async advance(orderId: string, to: OrderStatus, totalMinor?: number): Promise<void> {
     await this.txHost.tx.query(
-      `UPDATE orders.orders SET status = $2, total_minor = coalesce($3, total_minor), updated_at = now() WHERE id = $1 AND status = ANY($4::text[])`,
+      `UPDATE orders.orders
+       SET status = CASE WHEN status = ANY($4::text[]) THEN $2 ELSE status END,
+           total_minor = coalesce($3, total_minor),
+           updated_at = CASE WHEN status = ANY($4::text[]) THEN now() ELSE updated_at END
+       WHERE id = $1 AND (status = ANY($4::text[]) OR $3::bigint IS NOT NULL)`,
       [orderId, to, totalMinor ?? null, reachableFrom(to)],
     );
   }
