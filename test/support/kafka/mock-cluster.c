@@ -467,7 +467,8 @@ static int count_bytes(void *bytes, const struct partition_answer *p) {
 /* Whether a Fetch answer holds fewer record bytes than the request's MinBytes (at least 1, at most MaxBytes)
  * and no errors: one Kafka would have held until more arrived or MaxWait ended. */
 static int falls_short(const struct fetch_request *r, const unsigned char *f, size_t size) {
-  int64_t bytes = 0, min = r->min_bytes < 1 ? 1 : r->min_bytes < r->max_bytes ? r->min_bytes : r->max_bytes;
+  int64_t bytes = 0, min = r->min_bytes < r->max_bytes ? r->min_bytes : r->max_bytes;
+  if (min < 1) min = 1;
   if (whole_request_error(r->version, f, size)) return 0;
   return each_answer(f, size, r->version, &bytes, count_bytes) && bytes < min;
 }
