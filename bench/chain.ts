@@ -150,6 +150,8 @@ interface Run {
   ordersPerSecond: number;
   p50: number;
   p99: number;
+  /** Share of the orders paid by the time the last one was accepted, and how long the rest took after it. */
+  backlog: { paidDuringIntake: number; tailSeconds: number };
   cpu?: CpuPerOrder;
   work?: DatabaseWork;
 }
@@ -208,13 +210,18 @@ async function watchUntilPaid(db: TestDatabase, ids: string[]): Promise<Run> {
       if (Number(paid) === ids.length) break;
       await sleep(100);
     }
-    const { rows: [row] } = await watcher.query<{ seconds: number; p50: number; p99: number }>(
-      `SELECT extract(epoch FROM max(updated_at) - min(created_at)) AS seconds,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
-       FROM (SELECT created_at, updated_at, extract(epoch FROM updated_at - created_at) * 1000 AS ms FROM orders.orders WHERE id = ANY($1)) latency`,
+    const { rows: [row] } = await watcher.query<{ seconds: number; p50: number; p99: number; paid_during_intake: string; tail_seconds: number }>(
+      `WITH latency AS (SELECT created_at, updated_at, extract(epoch FROM updated_at - created_at) * 1000 AS ms FROM orders.orders WHERE id = ANY($1)),
+            intake AS (SELECT max(created_at) AS last_accepted FROM latency)
+       SELECT extract(epoch FROM max(updated_at) - min(created_at)) AS seconds,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
+              count(*) FILTER (WHERE updated_at <= last_accepted) AS paid_during_intake,
+              extract(epoch FROM max(updated_at) - last_accepted) AS tail_seconds
+       FROM latency, intake GROUP BY last_accepted`,
       [ids],
     );
-    return { ordersPerSecond: ids.length / Number(row.seconds), p50: Number(row.p50), p99: Number(row.p99) };
+    const backlog = { paidDuringIntake: Number(row.paid_during_intake) / ids.length, tailSeconds: Number(row.tail_seconds) };
+    return { ordersPerSecond: ids.length / Number(row.seconds), p50: Number(row.p50), p99: Number(row.p99), backlog };
   } finally {
     await watcher.end();
   }
@@ -265,6 +272,7 @@ function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run):
     ['bare pg ceiling (4 tx/order)', `${ceiling.ordersPerSecond.toFixed(0)} orders/s`, cpuLine(ceiling.cpu)],
     ['chain, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x ceiling (budget >= 0.50x) ${ratio >= 0.5 ? 'OK' : 'OVER BUDGET'}`],
     ['  POST -> paid p50 / p99', `${saturated.p50.toFixed(0)} / ${saturated.p99.toFixed(0)} ms`, 'at saturation'],
+    ['  paid while orders came in', backlogLine(saturated), ''],
     ['  CPU per order', '', cpuLine(saturated.cpu, ceiling.cpu)],
     ['  Postgres per order', '', workLine(saturated.work)],
     [`chain at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, `budget p99 < 250 ms ${paced.p99 < 250 ? 'OK' : 'OVER BUDGET'}`],
@@ -279,6 +287,7 @@ function reportSplit(inProcess: number, { saturated, halfRate, paced }: { satura
   const rows = [
     ['split over Kafka, closed loop', `${saturated.ordersPerSecond.toFixed(0)} orders/s`, `${ratio.toFixed(2)}x in-process (budget >= 0.60x) ${ratio >= 0.6 ? 'OK' : 'OVER BUDGET'}`],
     ['  POST -> paid p50 / p99', `${saturated.p50.toFixed(0)} / ${saturated.p99.toFixed(0)} ms`, 'at saturation'],
+    ['  paid while orders came in', backlogLine(saturated), ''],
     ['  CPU per order', '', cpuLine(saturated.cpu)],
     ['  Postgres per order', '', workLine(saturated.work)],
     [`split at half rate (${halfRate.toFixed(0)}/s)`, `${paced.p50.toFixed(0)} / ${paced.p99.toFixed(0)} ms p50 / p99`, ''],
@@ -314,6 +323,11 @@ function cpuLine(cpu: CpuPerOrder, ceiling?: CpuPerOrder): string {
   const parts = Object.entries(cpu).filter(([, ms]) => ms > 0).map(([group, ms]) => `${group} ${ms.toFixed(2)}`).join(' + ');
   const versus = ceiling ? ` (${(total(cpu) / total(ceiling)).toFixed(1)}x the ceiling's)` : '';
   return `${parts} = ${total(cpu).toFixed(2)} ms CPU/order${versus}`;
+}
+
+/** `19% (the rest 2.5 s after the last was accepted)`: whether the chain kept up with the intake or queued behind it. */
+function backlogLine({ backlog }: Run): string {
+  return `${(backlog.paidDuringIntake * 100).toFixed(0)}% (the rest ${backlog.tailSeconds.toFixed(1)} s after the last was accepted)`;
 }
 
 function workLine(work?: DatabaseWork): string {
