@@ -12,7 +12,9 @@
  * Each closed loop also prints what Postgres was asked to write per order (write transactions, WAL bytes),
  * which explain its CPU per order without the noise of the machine. `--rounds N` repeats the whole run N times,
  * each on a fresh database, and ends with every round's ratios and their median: on a machine whose speed
- * drifts, one round's ratio says little. Figures, never assertions.
+ * drifts, one round's ratio says little. `--interleave K` (with `--transport kafka`) compares the two instead in
+ * K pairs of turns of `--orders` each, both topologies up and the one not measured stopped (see interleave),
+ * so that both sides of each ratio ran on the same machine within seconds. Figures, never assertions.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +28,7 @@ import { createTestDatabase, TestDatabase } from '../test/support/test-database'
 import { freePort, nodeArgs } from '../test/support/test-app';
 import { CpuMeter } from './cpu-meter';
 import { DatabaseWork, DatabaseWorkMeter } from './database-work';
+import { alone, interleave, Pair, resumeAll, Side } from './interleaved';
 
 const { values } = parseArgs({
   options: {
@@ -34,14 +37,18 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2000' },
     transport: { type: 'string', default: 'inprocess' },
     rounds: { type: 'string', default: '1' },
+    interleave: { type: 'string', default: '0' },
   },
 });
 const ORDERS = Number(values.orders);
 const WARMUP = Number(values.warmup);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
+const PAIRS = Number(values.interleave);
 if (!['inprocess', 'kafka'].includes(values.transport!)) throw new Error(`--transport must be inprocess or kafka, not ${values.transport}`);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a whole number of at least 1, not ${values.rounds}`);
+if (!Number.isInteger(PAIRS) || PAIRS < 0) throw new Error(`--interleave must be a whole number, not ${values.interleave}`);
+if (PAIRS > 0 && values.transport !== 'kafka') throw new Error('--interleave compares the split with in-process: it needs --transport kafka');
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 /** Each round's ratio: the in-process chain to its ceiling, and the split to the in-process chain. */
@@ -51,6 +58,7 @@ interface Ratios {
 }
 
 async function main(): Promise<void> {
+  if (PAIRS > 0) return benchInterleaved();
   const rounds: Ratios[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     if (ROUNDS > 1) console.log(`\nround ${round} of ${ROUNDS}`);
@@ -67,7 +75,7 @@ async function benchRound(): Promise<Ratios> {
     let inProcess: number;
     let ofCeiling: number;
     try {
-      await request(app.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
+      await stock(app.url);
       await warmUp(app.url, db);
       const saturated = await driveClosedLoop(app.url, db, ORDERS, CONCURRENCY, await CpuMeter.forDatabase(db.url, () => [app.pid]));
       inProcess = saturated.ordersPerSecond;
@@ -90,7 +98,7 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
   // The outbox polls at its default, as in-process (the topology's tests poll faster, to recover quicker).
   const topology = await startKafkaTopology(resolve(__dirname, '../src/main.js'), { ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT1S' });
   try {
-    await request(topology.url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
+    await stock(topology.url);
     const pids = () => Object.values(topology.processes).flatMap((process) => (process.pid === undefined ? [] : [process.pid]));
     // Straight to the orders process, as the in-process loop posts straight to the app: the test gateway is
     // a proxy in this (the load generator's) process and would bill its CPU to the split topology.
@@ -102,6 +110,48 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
   } finally {
     await topology.stop();
   }
+}
+
+interface BenchSide extends Side {
+  db: TestDatabase;
+}
+
+/** Both topologies up at once, measured in alternating turns with the other stopped: the ratio without the machine's drift. */
+async function benchInterleaved(): Promise<void> {
+  const db = await createTestDatabase();
+  const app = await startApp(db.url);
+  // A turn stops the split's consumers and broker for seconds: a session timeout well beyond that keeps the groups as they are.
+  const topology = await startKafkaTopology(resolve(__dirname, '../src/main.js'), { ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT1S', KAFKA_SESSION_TIMEOUT: 'PT30S' });
+  const inProcess: BenchSide = { url: app.url, db, pids: () => [app.pid] };
+  const split: BenchSide = {
+    url: topology.processes.orders.url,
+    db: topology.db,
+    pids: () => [...Object.values(topology.processes).flatMap((process) => (process.pid === undefined ? [] : [process.pid])), ...(topology.brokerPid === undefined ? [] : [topology.brokerPid])],
+  };
+  const sides: [BenchSide, BenchSide] = [inProcess, split];
+  try {
+    // Stock through the app and through the topology's gateway: the orders process does not serve /inventory.
+    for (const url of [app.url, topology.url]) await stock(url);
+    for (const [index, side] of sides.entries()) await alone(sides, index, () => warmUp(side.url, side.db));
+    const drive = async (side: BenchSide, orders: number) => {
+      const ids: string[] = [];
+      await inParallel(orders, CONCURRENCY, async () => ids.push(await placeOrder(side.url)));
+      return (await watchUntilPaid(side.db, ids)).ordersPerSecond;
+    };
+    reportInterleaved(await interleave(sides, PAIRS, ORDERS, drive));
+  } finally {
+    resumeAll(sides);
+    await topology.stop();
+    await app.stop();
+    await db.drop();
+  }
+}
+
+function reportInterleaved(pairs: Pair[]): void {
+  console.log(`\nsplit over Kafka / in-process, interleaved: ${pairs.length} pairs of ${ORDERS} orders each, concurrency ${CONCURRENCY} (after ${WARMUP} unmeasured each)`);
+  pairs.forEach(({ first, second, ratio }, index) => console.log(`  pair ${String(index + 1).padEnd(3)} in-process ${first.toFixed(0).padStart(4)} orders/s   split ${second.toFixed(0).padStart(4)} orders/s   ${ratio.toFixed(2)}x`));
+  const median = medianOf(pairs.map(({ ratio }) => ratio));
+  console.log(`${'split / in-process, median'.padEnd(34)} ${`${median.toFixed(2)}x`.padEnd(26)} (budget >= 0.60x) ${median >= 0.6 ? 'OK' : 'OVER BUDGET'}`);
 }
 
 /** The ceiling: four small transactions per order, straight through `pg`, same pool size and concurrency. */
@@ -189,6 +239,12 @@ async function driveOpenLoop(url: string, db: TestDatabase, orders: number, perS
     placed.push(placeOrder(url));
   }
   return watchUntilPaid(db, await Promise.all(placed));
+}
+
+/** The one item every order buys, with stock for any run. */
+async function stock(url: string): Promise<void> {
+  const { status, body } = await request(url, 'PUT', '/inventory/BENCH-1', { name: 'Bench item', price: '1.00', available: 10_000_000 }, true);
+  if (status !== 200 && status !== 201) throw new Error(`PUT /inventory/BENCH-1 answered ${status}: ${JSON.stringify(body)}`);
 }
 
 async function placeOrder(url: string): Promise<string> {
