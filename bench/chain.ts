@@ -23,7 +23,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
-import { startKafkaTopology } from '../test/support/kafka/split-topology';
+import { SplitTopology, startKafkaTopology } from '../test/support/kafka/split-topology';
 import { createTestDatabase, TestDatabase } from '../test/support/test-database';
 import { freePort, nodeArgs } from '../test/support/test-app';
 import { CpuMeter } from './cpu-meter';
@@ -99,7 +99,7 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
   const topology = await startKafkaTopology(resolve(__dirname, '../src/main.js'), { ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT1S' });
   try {
     await stock(topology.url);
-    const pids = () => Object.values(topology.processes).flatMap((process) => (process.pid === undefined ? [] : [process.pid]));
+    const pids = () => modulePids(topology);
     // Straight to the orders process, as the in-process loop posts straight to the app: the test gateway is
     // a proxy in this (the load generator's) process and would bill its CPU to the split topology.
     const orders = topology.processes.orders.url;
@@ -112,11 +112,15 @@ async function benchSplit(): Promise<{ saturated: Run; halfRate: number; paced: 
   }
 }
 
+function modulePids(topology: SplitTopology): number[] {
+  return Object.values(topology.processes).flatMap((process) => (process.pid === undefined ? [] : [process.pid]));
+}
+
 interface BenchSide extends Side {
   db: TestDatabase;
 }
 
-/** Both topologies up at once, measured in alternating turns with the other stopped: the ratio without the machine's drift. */
+/** Both topologies up at once, measured in alternating turns with the other stopped, so each pair ran seconds apart. */
 async function benchInterleaved(): Promise<void> {
   const db = await createTestDatabase();
   const app = await startApp(db.url);
@@ -126,7 +130,7 @@ async function benchInterleaved(): Promise<void> {
   const split: BenchSide = {
     url: topology.processes.orders.url,
     db: topology.db,
-    pids: () => [...Object.values(topology.processes).flatMap((process) => (process.pid === undefined ? [] : [process.pid])), ...(topology.brokerPid === undefined ? [] : [topology.brokerPid])],
+    pids: () => [...modulePids(topology), ...(topology.brokerPid === undefined ? [] : [topology.brokerPid])],
   };
   const sides: [BenchSide, BenchSide] = [inProcess, split];
   try {
