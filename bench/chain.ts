@@ -137,11 +137,7 @@ async function benchInterleaved(): Promise<void> {
     // Stock through the app and through the topology's gateway: the orders process does not serve /inventory.
     for (const url of [app.url, topology.url]) await stock(url);
     for (const [index, side] of sides.entries()) await alone(sides, index, () => warmUp(side.url, side.db));
-    const drive = async (side: BenchSide, orders: number) => {
-      const ids: string[] = [];
-      await inParallel(orders, CONCURRENCY, async () => ids.push(await placeOrder(side.url)));
-      return (await watchUntilPaid(side.db, ids)).ordersPerSecond;
-    };
+    const drive = async (side: BenchSide, orders: number) => (await placeAndWatch(side.url, side.db, orders, CONCURRENCY)).ordersPerSecond;
     reportInterleaved(await interleave(sides, PAIRS, ORDERS, drive));
   } finally {
     resumeAll(sides);
@@ -215,21 +211,23 @@ function perOrder(spent: Record<string, number> | undefined, orders: number): Cp
 }
 
 async function driveClosedLoop(url: string, db: TestDatabase, orders: number, concurrency: number, meter: CpuMeter): Promise<Run> {
-  const ids: string[] = [];
   const work = DatabaseWorkMeter.forDatabase(db.url);
   await work.start();
   meter.start();
-  await inParallel(orders, concurrency, async () => ids.push(await placeOrder(url)));
-  const run = await watchUntilPaid(db, ids);
+  const run = await placeAndWatch(url, db, orders, concurrency);
   return { ...run, cpu: perOrder(meter.read(), orders), work: await work.read(orders) };
+}
+
+/** `orders` orders posted `concurrency` at a time, watched until every one is paid. */
+async function placeAndWatch(url: string, db: TestDatabase, orders: number, concurrency: number): Promise<Run> {
+  const ids: string[] = [];
+  await inParallel(orders, concurrency, async () => ids.push(await placeOrder(url)));
+  return watchUntilPaid(db, ids);
 }
 
 /** Unmeasured orders through the whole chain, so the measured ones meet compiled code and warm caches. */
 async function warmUp(url: string, db: TestDatabase): Promise<void> {
-  if (WARMUP === 0) return;
-  const ids: string[] = [];
-  await inParallel(WARMUP, CONCURRENCY, async () => ids.push(await placeOrder(url)));
-  await watchUntilPaid(db, ids);
+  if (WARMUP > 0) await placeAndWatch(url, db, WARMUP, CONCURRENCY);
 }
 
 /** Orders arrive at a fixed rate whatever the answers do: the latency a steady load would see. */
