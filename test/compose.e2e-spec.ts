@@ -15,7 +15,7 @@ import { httpConfig } from '../src/platform/http/http.config';
  */
 
 const root = path.resolve(__dirname, '..');
-const SCHEMA_PATH = path.resolve(__dirname, '../../shared/reference/compose/compose-spec.json');
+const SCHEMA_PATH = path.resolve(__dirname, 'fixtures/schemas/compose/compose-spec.json');
 const MODULE_NAMES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'];
 
 type Environment = Record<string, string | number | boolean | null> | string[];

@@ -13,10 +13,10 @@ import { collectSubscriptions } from '../src/split/manifests/subscriptions';
 
 /**
  * The Knative manifests under deploy/knative are what the code declares (one Trigger per @Subscribe, same filter,
- * same delivery) and are valid against Knative's own CRD schemas (../shared/reference/knative, see SOURCES.md).
+ * same delivery) and are valid against Knative's own CRD schemas (test/fixtures/schemas/knative, see its SOURCES.md).
  */
 
-const REFERENCE = resolve(__dirname, '../../shared/reference/knative');
+const REFERENCE = resolve(__dirname, 'fixtures/schemas/knative');
 
 /** CRD file per apiVersion/kind (group/version kind, as SOURCES.md keys them). */
 const CRDS: Record<string, string> = {
