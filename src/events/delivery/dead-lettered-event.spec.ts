@@ -22,4 +22,8 @@ describe('dead-lettered events', () => {
   it('refuse a dead letter that names no subscription', () => {
     expect(() => deadLetterOf({ ...event, knativeerrorcode: '500' })).toThrow('names no subscription');
   });
+
+  it.each(['abc', '0', '-1', '1.5', '99999999999'])('refuse a dead letter whose deliveryattempts is %s', (attempts) => {
+    expect(() => deadLetterOf({ ...event, failedsubscription: 's', deliveryattempts: attempts as unknown as number })).toThrow('deliveryattempts must be a positive integer');
+  });
 });

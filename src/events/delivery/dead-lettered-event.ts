@@ -38,6 +38,8 @@ export function deadLetterOf(received: DeadLetteredEvent, subscription?: string)
   const name = failedsubscription ?? subscription;
   if (!name) throw new MalformedEventError(`dead-lettered event ${received.id} names no subscription`);
   const code = knativeerrorcode === undefined ? 'UNKNOWN' : /^\d+$/.test(String(knativeerrorcode)) ? `HTTP_${knativeerrorcode}` : String(knativeerrorcode);
+  // A count as text from a header (ce-deliveryattempts); anything but a positive int4 is refused, never stored as NaN.
+  if (!/^[1-9]\d{0,8}$/.test(String(deliveryattempts ?? 1))) throw new MalformedEventError(`dead-lettered event ${received.id}: deliveryattempts must be a positive integer`);
   const data = knativeerrordata ? Buffer.from(String(knativeerrordata), 'base64').toString('utf8') : '';
   return {
     event,

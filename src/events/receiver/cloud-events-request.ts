@@ -1,4 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
+import { attributeProblem } from '../attribute-limits';
 import { describeSdkError, withoutStackTraces } from '../cloudevents-sdk';
 import { MalformedEventError } from '../errors';
 
@@ -26,5 +27,7 @@ function parse(request: CloudEventsRequest): CloudEvent<unknown>[] {
   if (events.length === 0) throw new Error('the batch is empty');
   // The SDK builds events from HTTP without validating them; required attributes are checked here.
   events.forEach((event) => event.validate());
+  const problem = events.map(attributeProblem).find(Boolean);
+  if (problem) throw new Error(problem);
   return events;
 }

@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { SafeText } from '../../platform/validation/safe-text';
 import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
 
-const StockLine = z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) });
+const StockLine = z.object({ sku: SafeText.min(1), quantity: z.number().int().min(1) });
 
 /** `inventory.insufficient`: not every item could be reserved, so none was. */
 export const InventoryInsufficient = defineEvent(
   EventType.InventoryInsufficient,
   'inventory',
   z.object({
-    orderId: z.string().min(1),
-    userId: z.string().min(1),
-    reason: z.string(),
-    missing: z.array(z.object({ sku: z.string().min(1), requested: z.number().int().min(1), available: z.number().int().min(0) })).min(1),
+    orderId: SafeText.min(1),
+    userId: SafeText.min(1),
+    reason: SafeText,
+    missing: z.array(z.object({ sku: SafeText.min(1), requested: z.number().int().min(1), available: z.number().int().min(0) })).min(1),
   }),
 );
 
@@ -20,11 +21,11 @@ export const PaymentRequest = defineEvent(
   EventType.PaymentRequest,
   'inventory',
   z.object({
-    orderId: z.string().min(1),
-    userId: z.string().min(1),
+    orderId: SafeText.min(1),
+    userId: SafeText.min(1),
     amount: MoneyAmount,
     currency: Currency,
-    method: z.string().min(1).max(64),
+    method: SafeText.min(1).max(64),
   }),
 );
 
@@ -32,5 +33,5 @@ export const PaymentRequest = defineEvent(
 export const InventoryReleased = defineEvent(
   EventType.InventoryReleased,
   'inventory',
-  z.object({ orderId: z.string().min(1), items: z.array(StockLine).min(1) }),
+  z.object({ orderId: SafeText.min(1), items: z.array(StockLine).min(1) }),
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeText } from '../../platform/validation/safe-text';
 import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
 
 /**
@@ -9,16 +10,16 @@ export const OrderCreated = defineEvent(
   EventType.OrderCreated,
   'orders',
   z.object({
-    orderId: z.string().min(1).max(64),
-    userId: z.string().min(1).max(128),
+    orderId: SafeText.min(1).max(64),
+    userId: SafeText.min(1).max(128),
     items: z
-      .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000), name: z.string().max(200).optional(), price: MoneyAmount.optional() }))
+      .array(z.object({ sku: SafeText.min(1).max(64), quantity: z.number().int().min(1).max(10_000), name: SafeText.max(200).optional(), price: MoneyAmount.optional() }))
       .min(1)
       .max(100),
     total: MoneyAmount.optional(),
     currency: Currency.default('USD'),
-    status: z.string().max(32).optional(),
+    status: SafeText.max(32).optional(),
     createdAt: z.iso.datetime({ offset: true }).optional(),
-    paymentMethod: z.string().min(1).max(64).default('card'),
+    paymentMethod: SafeText.min(1).max(64).default('card'),
   }),
 );

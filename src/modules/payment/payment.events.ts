@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeText } from '../../platform/validation/safe-text';
 import { defineEvent, EventType, MoneyAmount } from '../../events';
 
 /** `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit). */
@@ -6,10 +7,10 @@ export const PaymentResult = defineEvent(
   EventType.PaymentResult,
   'payment',
   z.object({
-    orderId: z.string().min(1),
-    userId: z.string().min(1),
+    orderId: SafeText.min(1),
+    userId: SafeText.min(1),
     status: z.enum(['succeeded', 'failed']),
     amount: MoneyAmount,
-    reason: z.string().optional(),
+    reason: SafeText.optional(),
   }),
 );

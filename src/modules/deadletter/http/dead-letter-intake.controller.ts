@@ -1,11 +1,12 @@
 import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SafeText } from '../../../platform/validation/safe-text';
 import { cloudEventsOf, deadLetterOf, DeadLetteredEvent } from '../../../events';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { DeadLetterOffice } from '../domain/dead-letter-office';
 
-const IntakeQuery = z.object({ subscription: z.string().regex(/^[a-z0-9-]{1,253}$/).optional() }).strict();
+const IntakeQuery = z.object({ subscription: SafeText.regex(/^[a-z0-9-]{1,253}$/).optional() }).strict();
 
 /**
  * `POST /dead-letters/intake?subscription=<name>`: the dead-letter sink of every generated Trigger. Knative

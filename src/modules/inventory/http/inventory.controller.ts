@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
+import { SafeText } from '../../../platform/validation/safe-text';
 import { MoneyAmount, toMinorUnits } from '../../../events';
 import { AdminGuard } from '../../../platform/http/admin.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
@@ -7,14 +8,14 @@ import { Catalog, StockItemView } from '../domain/catalog';
 
 const SetStockItemRequest = z
   .object({
-    name: z.string().min(1).max(200).optional(),
+    name: SafeText.min(1).max(200).optional(),
     price: MoneyAmount.optional(),
     available: z.number().int().min(0).max(1_000_000_000).optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one of name, price, available');
 
-const Sku = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
+const Sku = SafeText.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
 
 @Controller('inventory')
 export class InventoryController {

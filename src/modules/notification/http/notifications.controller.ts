@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { z } from 'zod';
+import { SafeText } from '../../../platform/validation/safe-text';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { Notifier, NotificationView } from '../domain/notifier';
 
-const NotificationsQuery = z.object({ userId: z.string().min(1).max(128) }).strict();
+const NotificationsQuery = z.object({ userId: SafeText.min(1).max(128) }).strict();
 
 @Controller('notifications')
 export class NotificationsController {

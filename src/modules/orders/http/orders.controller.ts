@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
+import { SafeText } from '../../../platform/validation/safe-text';
 import { OrderBook, OrderView } from '../domain/order-book';
 import { OrderStatus } from '../domain/order-status';
 import { PlaceOrderRequest } from './place-order.request';
+
+const OrderId = SafeText.min(1).max(64);
 
 @Controller('orders')
 export class OrdersController {
@@ -16,7 +19,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  find(@Param('orderId') orderId: string): Promise<OrderView> {
+  find(@Param('orderId', new ZodPipe(OrderId)) orderId: string): Promise<OrderView> {
     return this.orders.find(orderId);
   }
 }

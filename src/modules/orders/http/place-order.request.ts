@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { SafeText } from '../../../platform/validation/safe-text';
 
 /** `POST /orders` body. Strict: an unknown field is an error, not silently dropped. */
 export const PlaceOrderRequest = z
   .object({
-    userId: z.string().min(1).max(128),
+    userId: SafeText.min(1).max(128),
     items: z
-      .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000) }).strict())
+      .array(z.object({ sku: SafeText.min(1).max(64), quantity: z.number().int().min(1).max(10_000) }).strict())
       .min(1)
       .max(100),
-    paymentMethod: z.string().min(1).max(64).optional(),
+    paymentMethod: SafeText.min(1).max(64).optional(),
   })
   .strict();
 
