@@ -9,6 +9,7 @@ import * as pg from 'pg';
 import { TRACEPARENT_KEY } from '../../events/trace-scope';
 import { childTraceparent } from '../../events/trace-context';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { durationMs } from '../../events/delivery/duration';
 import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
 import { PreparedStatements, preparingClient } from './prepared-statements';
@@ -47,10 +48,11 @@ export class DatabaseModule {
             // Off: a failed query reaches its caller as an error, which logs it as JSON; TypeORM's own console
             // line is not JSON and prints the query's parameters, which may hold personal data.
             logging: false,
-            // A bounded wait for a connection turns pool exhaustion into a retryable error instead of a hang.
+            // A bounded wait for a connection turns pool exhaustion or an unreachable database into a prompt 503
+            // (src/platform/http/database-errors.ts) instead of a hang.
             extra: {
               max: Math.min(target.poolSize, config.DATABASE_POOL_SIZE),
-              connectionTimeoutMillis: 10_000,
+              connectionTimeoutMillis: durationMs(config.DATABASE_CONNECT_TIMEOUT),
               Client: preparingClient(new PreparedStatements(config.DATABASE_PREPARED_STATEMENTS)),
             },
           }),

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
 import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
+import { databaseErrorOf } from './database-errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -12,7 +13,8 @@ interface ErrorBody {
 }
 
 /**
- * The one place errors become HTTP answers, as `{statusCode, error, message, code}`. For event handlers
+ * The one place errors become HTTP answers, as `{statusCode, error, message, code}`; database failures are
+ * mapped first (bad data 400, unavailable 503), and every 503 says when to retry. For event handlers
  * (the rpc context) the error passes through untouched: the event router maps it to retry or dead letter.
  */
 @Catch()
@@ -21,9 +23,12 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     if (host.getType() === 'rpc') return throwError(() => exception);
-    const body = this.toBody(exception);
+    const error = databaseErrorOf(exception) ?? exception;
+    const body = this.toBody(error);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (body.statusCode === 503) reply.header('retry-after', String(retryAfterOf(error)));
+    void reply.status(body.statusCode).send(body);
   }
 
   private toBody(exception: unknown): ErrorBody {
@@ -43,4 +48,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: STATUS_CODES[500]!, message: 'internal error' };
   }
+}
+
+/** Seconds a 503's sender should wait: the error's own hint, else one second. */
+function retryAfterOf(error: unknown): number {
+  return (error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1;
 }
