@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerOptions, stdTimeFunctions } from 'pino';
 import type { Options } from 'pino-http';
+import { boundedText, boundedValues } from './bounded-values';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -10,12 +11,20 @@ const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.
 /** Probes and scrapes every few seconds would drown the request log. */
 const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** One JSON object per line on stdout, ISO times, level names rather than numbers. */
+/**
+ * One JSON object per line on stdout, ISO times, level names rather than numbers, and every string value
+ * (the message, its arguments, the fields) bounded to LOG_VALUE_LIMIT characters.
+ */
 export function logOptions(level: LogLevel): LoggerOptions {
   return {
     level,
     timestamp: stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label) => ({ level: label }), log: boundedValues },
+    hooks: {
+      logMethod(args, method) {
+        return method.apply(this, args.map((arg) => (typeof arg === 'string' ? boundedText(arg) : arg)) as Parameters<typeof method>);
+      },
+    },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
 }
@@ -29,7 +38,7 @@ export function requestLogOptions(level: LogLevel): Options<IncomingMessage, Ser
     autoLogging: { ignore: (request) => UNLOGGED_PATHS.has(pathOf(request as IncomingMessage & { originalUrl?: string })) },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
-      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: boundedText(request.url) }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
   };
