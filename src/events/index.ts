@@ -2,7 +2,7 @@ export { EventType, qualifiedType } from './catalog';
 export type { EventTypeName } from './catalog';
 export { defineEvent } from './contract';
 export type { EventContract, EventData } from './contract';
-export { Currency, MoneyAmount, toDecimal, toMinorUnits } from './money';
+export { amountsInCurrency, Currency, MoneyAmount, toDecimal, toMinorUnits } from './money';
 export { Subscribe } from './subscription';
 export type { Subscription } from './subscription';
 export { DeliveryContext } from './delivery/delivery-context';

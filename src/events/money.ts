@@ -1,27 +1,69 @@
 import { z } from 'zod';
+import { AppError } from '../platform/errors';
 
 /**
- * Money travels in events as a decimal string with at most two fraction digits ("59.98") and is
- * computed as integer minor units: never as a binary float. JSON numbers are accepted on the way in
- * (the reference Order shape uses them) only when their shortest text form is such a decimal.
+ * Money travels in events as a decimal string ("59.98", "1200", "1.250") and is computed as integer minor
+ * units of its currency: never as a binary float. How many fraction digits a currency has (USD 2, JPY 0,
+ * BHD 3) is ISO 4217's, as the runtime's ICU data carries it (Intl.NumberFormat). JSON numbers are accepted
+ * on the way in (the reference Order shape uses them) only when their shortest text form is such a decimal.
  */
-const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
+const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,4})?$/;
+
+/** An amount with more fraction digits than its currency has: it cannot be charged exactly. */
+export class AmountNotInCurrencyError extends AppError {
+  readonly code = 'MONEY_AMOUNT_INVALID';
+  readonly kind = 'invalid' as const;
+}
 
 export const MoneyAmount = z
   .union([z.string(), z.number()])
   .transform((value) => (typeof value === 'number' ? String(value) : value))
-  .pipe(z.string().regex(DECIMAL, 'must be a non-negative amount with at most two decimals, e.g. "59.98"'))
-  .transform((value) => toDecimal(toMinorUnits(value)));
+  .pipe(z.string().regex(DECIMAL, 'must be a non-negative decimal amount, e.g. "59.98"'));
 
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"');
 
-export function toMinorUnits(decimal: string): number {
-  const [whole, fraction = ''] = decimal.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+const digitsByCurrency = new Map<string, number>();
+
+/** The currency's minor-unit digits (ISO 4217): 2 for USD, 0 for JPY, 3 for BHD. */
+export function minorDigits(currency: string): number {
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits!;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
-export function toDecimal(minorUnits: number): string {
+/** The amount in minor units; fraction digits past the currency's are allowed only as zeros ("100.00" JPY is 100). */
+export function toMinorUnits(decimal: string, currency: string): number {
+  const digits = minorDigits(currency);
+  const [whole, fraction = ''] = decimal.split('.');
+  if (/[1-9]/.test(fraction.slice(digits))) throw new AmountNotInCurrencyError(`${decimal} has more fraction digits than ${currency}'s ${digits}`);
+  return Number(whole) * 10 ** digits + Number(fraction.slice(0, digits).padEnd(digits, '0'));
+}
+
+/** The decimal text of an amount in minor units, with exactly the currency's fraction digits. */
+export function toDecimal(minorUnits: number, currency: string): string {
   if (!Number.isSafeInteger(minorUnits) || minorUnits < 0) throw new RangeError(`not an amount in minor units: ${minorUnits}`);
-  const cents = String(minorUnits % 100).padStart(2, '0');
-  return `${Math.floor(minorUnits / 100)}.${cents}`;
+  const digits = minorDigits(currency);
+  if (digits === 0) return String(minorUnits);
+  const text = String(minorUnits).padStart(digits + 1, '0');
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+/**
+ * A zod check for an event whose amounts are in its `currency` field: an amount its currency cannot hold
+ * is refused at the edge (400), not found later by a handler.
+ */
+export function amountsInCurrency<T extends { currency: string }>(amountsOf: (value: T) => (string | undefined)[]) {
+  return (value: T, context: z.RefinementCtx): void => {
+    for (const amount of amountsOf(value)) {
+      if (amount === undefined) continue;
+      try {
+        toMinorUnits(amount, value.currency);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message, path: ['currency'] });
+      }
+    }
+  };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
 
 const StockLine = z.object({ sku: SafeText.min(1), quantity: z.number().int().min(1) });
 
@@ -26,7 +26,7 @@ export const PaymentRequest = defineEvent(
     amount: MoneyAmount,
     currency: Currency,
     method: SafeText.min(1).max(64),
-  }),
+  }).superRefine(amountsInCurrency((request) => [request.amount])),
 );
 
 /** `inventory.released`: a reservation was given back to stock (its payment failed). */

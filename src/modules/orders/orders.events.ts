@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them
@@ -21,5 +21,5 @@ export const OrderCreated = defineEvent(
     status: SafeText.max(32).optional(),
     createdAt: z.iso.datetime({ offset: true }).optional(),
     paymentMethod: SafeText.min(1).max(64).default('card'),
-  }),
+  }).superRefine(amountsInCurrency((order) => [order.total, ...order.items.map((item) => item.price)])),
 );

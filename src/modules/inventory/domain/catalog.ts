@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { toDecimal } from '../../../events';
+import { toDecimal, toMinorUnits } from '../../../events';
 import { InventoryConfig, inventoryConfig } from '../inventory.config';
 import { IncompleteStockItemError, SkuNotFoundError } from './stock.errors';
 import { StockItem } from './stock-item.entity';
@@ -16,7 +16,8 @@ export interface StockItemView {
 
 export interface StockItemChange {
   name?: string;
-  priceMinor?: number;
+  /** A decimal in INVENTORY_CURRENCY, with at most its minor-unit digits. */
+  price?: string;
   available?: number;
 }
 
@@ -37,15 +38,17 @@ export class Catalog {
   /** Updates the given fields; a new SKU needs all of name, price and available. */
   async setItem(sku: string, change: StockItemChange): Promise<StockItemView> {
     const existing = await this.txHost.tx.findOneBy(StockItem, { sku });
-    if (!existing && (change.name === undefined || change.priceMinor === undefined || change.available === undefined)) {
+    if (!existing && (change.name === undefined || change.price === undefined || change.available === undefined)) {
       throw new IncompleteStockItemError(`SKU ${sku} is new: name, price and available are all required`);
     }
-    const defined = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+    const { price, ...rest } = change;
+    const priceMinor = price === undefined ? undefined : toMinorUnits(price, this.config.INVENTORY_CURRENCY);
+    const defined = Object.fromEntries(Object.entries({ ...rest, priceMinor }).filter(([, value]) => value !== undefined));
     const item = this.txHost.tx.merge(StockItem, existing ?? this.txHost.tx.create(StockItem, { sku }), defined);
     return this.view(await this.txHost.tx.save(item));
   }
 
   private view(item: StockItem): StockItemView {
-    return { sku: item.sku, name: item.name, price: toDecimal(item.priceMinor), currency: this.config.INVENTORY_CURRENCY, available: item.available };
+    return { sku: item.sku, name: item.name, price: toDecimal(item.priceMinor, this.config.INVENTORY_CURRENCY), currency: this.config.INVENTORY_CURRENCY, available: item.available };
   }
 }

@@ -26,7 +26,7 @@ export class Stockroom {
     if (plan.kind === 'insufficient') return this.reportShortage(order, plan.missing);
     await this.outbox.publish(
       PaymentRequest,
-      { orderId: order.orderId, userId: order.userId, amount: toDecimal(plan.amountMinor), currency: this.config.INVENTORY_CURRENCY, method: order.paymentMethod },
+      { orderId: order.orderId, userId: order.userId, amount: toDecimal(plan.amountMinor, this.config.INVENTORY_CURRENCY), currency: this.config.INVENTORY_CURRENCY, method: order.paymentMethod },
       order.orderId,
     );
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { SafeText } from '../../../platform/validation/safe-text';
-import { MoneyAmount, toMinorUnits } from '../../../events';
+import { MoneyAmount } from '../../../events';
 import { AdminGuard } from '../../../platform/http/admin.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { Catalog, StockItemView } from '../domain/catalog';
@@ -29,6 +29,6 @@ export class InventoryController {
   @Put(':sku')
   @UseGuards(AdminGuard)
   setItem(@Param('sku', new ZodPipe(Sku)) sku: string, @Body(new ZodPipe(SetStockItemRequest)) body: z.output<typeof SetStockItemRequest>): Promise<StockItemView> {
-    return this.catalog.setItem(sku, { name: body.name, available: body.available, priceMinor: body.price === undefined ? undefined : toMinorUnits(body.price) });
+    return this.catalog.setItem(sku, body);
   }
 }

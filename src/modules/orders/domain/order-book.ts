@@ -55,22 +55,24 @@ export class OrderBook {
   async recordOrder(data: EventData<typeof OrderCreated>): Promise<void> {
     await this.txHost.tx.query(
       `INSERT INTO orders.orders (id, user_id, status, items, total_minor, currency, payment_method) VALUES ($1, $2, 'pending', $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-      [data.orderId, data.userId, JSON.stringify(data.items), data.total ? toMinorUnits(data.total) : null, data.currency, data.paymentMethod],
+      [data.orderId, data.userId, JSON.stringify(data.items), data.total ? toMinorUnits(data.total, data.currency) : null, data.currency, data.paymentMethod],
     );
   }
 
   /**
    * Moves the order forward; a transition it has already passed is ignored (events may arrive late: a
-   * payment result before the request that priced it). A total is recorded either way: it is a fact, not a step.
+   * payment result before the request that priced it). A total is recorded either way, in the currency it was
+   * priced in: it is a fact, not a step.
    */
-  async advance(orderId: string, to: OrderStatus, totalMinor?: number): Promise<void> {
+  async advance(orderId: string, to: OrderStatus, total?: { minorUnits: number; currency: string }): Promise<void> {
     await this.txHost.tx.query(
       `UPDATE orders.orders
        SET status = CASE WHEN status = ANY($4::text[]) THEN $2 ELSE status END,
            total_minor = coalesce($3, total_minor),
+           currency = coalesce($5, currency),
            updated_at = CASE WHEN status = ANY($4::text[]) THEN now() ELSE updated_at END
        WHERE id = $1 AND (status = ANY($4::text[]) OR $3::bigint IS NOT NULL)`,
-      [orderId, to, totalMinor ?? null, reachableFrom(to)],
+      [orderId, to, total?.minorUnits ?? null, reachableFrom(to), total?.currency ?? null],
     );
   }
 
@@ -82,7 +84,7 @@ export class OrderBook {
       userId: order.userId,
       status: order.status,
       items: order.items,
-      total: order.totalMinor === null ? null : toDecimal(order.totalMinor),
+      total: order.totalMinor === null ? null : toDecimal(order.totalMinor, order.currency),
       currency: order.currency,
       createdAt: order.createdAt.toISOString(),
       timeline: await this.eventLog.about(order.id),

@@ -10,6 +10,6 @@ export class MarkReservedWhenPaymentRequestedHandler {
 
   @Subscribe(PaymentRequest, { subscriber: 'orders' })
   handle(@Payload() request: EventData<typeof PaymentRequest>): Promise<void> {
-    return this.orders.advance(request.orderId, 'reserved', toMinorUnits(request.amount));
+    return this.orders.advance(request.orderId, 'reserved', { minorUnits: toMinorUnits(request.amount, request.currency), currency: request.currency });
   }
 }

@@ -16,7 +16,7 @@ export class Cashier {
   ) {}
 
   async takePayment(request: EventData<typeof PaymentRequest>): Promise<void> {
-    const amountMinor = toMinorUnits(request.amount);
+    const amountMinor = toMinorUnits(request.amount, request.currency);
     const outcome = await this.gateway.charge({ idempotencyKey: request.orderId, amountMinor, currency: request.currency, method: request.method });
     const status = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
     const reason = outcome.status === 'declined' ? outcome.reason : undefined;

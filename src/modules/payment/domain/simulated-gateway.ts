@@ -12,15 +12,17 @@ import { ChargeOutcome, ChargeRequest, PaymentGateway } from './payment-gateway'
  * | `test_decline`  | declined: "card declined"                                         |
  * | `test_flaky`    | unavailable twice for the same order (a transient error), then succeeds |
  * | anything else   | succeeds, unless the amount is above PAYMENT_MAX_AMOUNT (declined) |
+ *
+ * PAYMENT_MAX_AMOUNT is read in the charge's currency: 10000.00 is ten thousand dollars, or yen.
  */
 @Injectable()
 export class SimulatedGateway implements PaymentGateway {
   static readonly FLAKY_FAILURES = 2;
   private readonly flakyAttempts = new Map<string, number>();
-  private readonly maxAmountMinor: number;
+  private readonly maxAmount: string;
 
   constructor(@Inject(paymentConfig.KEY) config: PaymentConfig) {
-    this.maxAmountMinor = toMinorUnits(config.PAYMENT_MAX_AMOUNT);
+    this.maxAmount = config.PAYMENT_MAX_AMOUNT;
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
@@ -28,7 +30,7 @@ export class SimulatedGateway implements PaymentGateway {
     if (request.method === 'test_flaky' && this.failsThisTime(request.idempotencyKey)) {
       throw new GatewayUnavailableError('simulated gateway: temporarily unavailable (test_flaky)');
     }
-    if (request.amountMinor > this.maxAmountMinor) return { status: 'declined', reason: 'amount exceeds the limit' };
+    if (request.amountMinor > toMinorUnits(this.maxAmount, request.currency)) return { status: 'declined', reason: 'amount exceeds the limit' };
     return { status: 'succeeded' };
   }
 
