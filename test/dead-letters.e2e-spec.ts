@@ -74,9 +74,9 @@ describe('dead letters', () => {
   }, 90_000);
 
   async function deadLetters(query = ''): Promise<DeadLetterView[]> {
-    const { status, body } = await app.http<DeadLetterView[]>('GET', `/dead-letters${query}`, undefined, { admin: true });
+    const { status, body } = await app.http<{ items: DeadLetterView[] }>('GET', `/dead-letters${query}`, undefined, { admin: true });
     expect(status).toBe(200);
-    return body;
+    return body.items;
   }
 
   async function notificationRows(orderId: string): Promise<Array<{ channel: string }>> {

@@ -157,7 +157,7 @@ describe('each built bundle keeps the Knative contract', () => {
     const deadLetters = async () => {
       const response = await fetch(`${url('deadletter')}/dead-letters`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(response.status).toBe(200);
-      return (await response.json()) as Array<{ id: string; subscription: string; eventId: string; errorCode: string; errorMessage: string; status: string }>;
+      return ((await response.json()) as { items: Array<{ id: string; subscription: string; eventId: string; errorCode: string; errorMessage: string; status: string }> }).items;
     };
 
     it("stores Knative's dead-lettered event under the Trigger's subscription, and replays it through K_SINK", async () => {

@@ -24,9 +24,9 @@ describe('dead letters across the five Knative Services', () => {
   });
 
   const deadLettersOf = async (eventId: string) => {
-    const { status, body } = await request<Array<{ id: string; subscription: string; eventId: string; errorCode: string; errorMessage: string; status: string }>>(topology.url, 'GET', '/dead-letters', undefined, { admin: true });
+    const { status, body } = await request<{ items: Array<{ id: string; subscription: string; eventId: string; errorCode: string; errorMessage: string; status: string }> }>(topology.url, 'GET', '/dead-letters', undefined, { admin: true });
     expect(status).toBe(200);
-    return body.filter((letter) => letter.eventId === eventId).sort((a, b) => a.subscription.localeCompare(b.subscription));
+    return body.items.filter((letter) => letter.eventId === eventId).sort((a, b) => a.subscription.localeCompare(b.subscription));
   };
 
   it('stores an event every subscriber refuses as one dead letter per Trigger, and replays it through the Broker', async () => {

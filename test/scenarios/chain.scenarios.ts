@@ -165,9 +165,9 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
     }
 
     async function notificationsFor(userId: string): Promise<Notification[]> {
-      const { status, body } = await http<Notification[]>('GET', `/notifications?userId=${encodeURIComponent(userId)}`);
+      const { status, body } = await http<{ items: Notification[] }>('GET', `/notifications?userId=${encodeURIComponent(userId)}`);
       expect(status).toBe(200);
-      return body;
+      return body.items;
     }
 
     async function notificationTitled(userId: string, orderId: string, title: string): Promise<Notification> {

@@ -5,6 +5,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { DataSource } from 'typeorm';
 import { DeadLetter, DeadLetterSink, EventRouter, Outbox } from '../../../events';
+import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from './dead-letter.errors';
 
 export interface DeadLetterView {
@@ -56,12 +57,15 @@ export class DeadLetterOffice implements DeadLetterSink {
     );
   }
 
-  async list(status?: 'dead' | 'replayed'): Promise<DeadLetterView[]> {
-    const rows: Row[] = await this.db.query(
-      'SELECT * FROM deadletter.events WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT 500',
-      [status ?? null],
+  /** Dead letters, newest first, one page from `after` on. */
+  async list(limit: number, after?: PagePosition, status?: 'dead' | 'replayed'): Promise<Page<DeadLetterView>> {
+    const rows: Array<Row & { position_at: string }> = await this.db.query(
+      `SELECT *, created_at::text AS position_at FROM deadletter.events
+       WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [status ?? null, after?.at ?? null, after?.id ?? null, limit + 1],
     );
-    return rows.map(view);
+    return pageOf(rows, limit, (row) => ({ at: row.position_at, id: row.id }), view);
   }
 
   /**

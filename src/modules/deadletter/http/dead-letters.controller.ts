@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { AdminGuard } from '../../../platform/http/admin.guard';
+import { cursorPosition, Page, PageQuery } from '../../../platform/http/page';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { DeadLetterOffice, DeadLetterView } from '../domain/dead-letter-office';
 
-const ListQuery = z.object({ status: z.enum(['dead', 'replayed']).optional() }).strict();
+const ListQuery = z.object({ status: z.enum(['dead', 'replayed']).optional(), ...PageQuery }).strict();
 
 /** Dead letters hold customer data and replay changes state: both are admin-only. */
 @Controller('dead-letters')
@@ -13,8 +14,8 @@ export class DeadLettersController {
   constructor(private readonly office: DeadLetterOffice) {}
 
   @Get()
-  list(@Query(new ZodPipe(ListQuery)) query: z.output<typeof ListQuery>): Promise<DeadLetterView[]> {
-    return this.office.list(query.status);
+  list(@Query(new ZodPipe(ListQuery)) query: z.output<typeof ListQuery>): Promise<Page<DeadLetterView>> {
+    return this.office.list(query.limit, cursorPosition(query.cursor), query.status);
   }
 
   @Post(':id/replay')

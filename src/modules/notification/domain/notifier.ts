@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Outbox } from '../../../events';
+import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { NotificationSend } from '../notification.events';
 import { Channel, CHANNELS, Message } from './channels/channel';
 
@@ -35,11 +36,19 @@ export class Notifier {
     }
   }
 
-  async forUser(userId: string): Promise<NotificationView[]> {
-    const rows: Array<{ id: string; user_id: string; order_id: string; channel: string; title: string; body: string; created_at: Date }> = await this.txHost.tx.query(
-      'SELECT id, user_id, order_id, channel, title, body, created_at FROM notification.notifications WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT 200',
-      [userId],
+  /** The user's notifications, newest first, one page from `after` on. */
+  async forUser(userId: string, limit: number, after?: PagePosition): Promise<Page<NotificationView>> {
+    const rows: Array<{ id: string; user_id: string; order_id: string; channel: string; title: string; body: string; created_at: Date; position_at: string }> = await this.txHost.tx.query(
+      `SELECT id, user_id, order_id, channel, title, body, created_at, created_at::text AS position_at FROM notification.notifications
+       WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [userId, after?.at ?? null, after?.id ?? null, limit + 1],
     );
-    return rows.map((row) => ({ id: row.id, userId: row.user_id, orderId: row.order_id, channel: row.channel, title: row.title, body: row.body, createdAt: row.created_at.toISOString() }));
+    return pageOf(
+      rows,
+      limit,
+      (row) => ({ at: row.position_at, id: row.id }),
+      (row) => ({ id: row.id, userId: row.user_id, orderId: row.order_id, channel: row.channel, title: row.title, body: row.body, createdAt: row.created_at.toISOString() }),
+    );
   }
 }
