@@ -3,7 +3,7 @@
  * `kind` is mapped once at each edge: to an HTTP status by the exception filter, and to
  * "dead-letter now" (invalid) or "retry with backoff" (anything else) by the event router.
  */
-export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable';
 
 export abstract class AppError extends Error {
   abstract readonly code: string;
@@ -21,5 +21,6 @@ export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   unavailable: 503,
 };

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Order } from './domain/order.entity';
+import { IdempotencyKeys } from './domain/idempotency-keys';
 import { OrderBook } from './domain/order-book';
 import { MarkReservedWhenPaymentRequestedHandler } from './handlers/mark-reserved-when-payment-requested.handler';
 import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when-order-created.handler';
@@ -9,9 +11,10 @@ import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-r
 import { OrdersController } from './http/orders.controller';
 import { RunnableModule } from '../../platform/runnable-module';
 import { ordersMigrations } from './migrations';
+import { ordersConfig } from './orders.config';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Order])],
+  imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order])],
   controllers: [
     OrdersController,
     RecordOrderWhenOrderCreatedHandler,
@@ -19,9 +22,9 @@ import { ordersMigrations } from './migrations';
     RejectWhenStockInsufficientHandler,
     SettleWhenPaymentResultHandler,
   ],
-  providers: [OrderBook],
+  providers: [OrderBook, IdempotencyKeys],
 })
 export class OrdersModule {}
 
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
-export const ORDERS: RunnableModule = { name: 'orders', module: OrdersModule, migrations: ordersMigrations, configs: [] };
+export const ORDERS: RunnableModule = { name: 'orders', module: OrdersModule, migrations: ordersMigrations, configs: [ordersConfig] };

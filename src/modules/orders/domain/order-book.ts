@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { randomUUID } from 'node:crypto';
 import { EventData, EventLog, Outbox, TimelineEntry, toDecimal, toMinorUnits } from '../../../events';
 import { OrderCreated } from '../orders.events';
+import { IdempotencyKeys } from './idempotency-keys';
 import { Order, OrderLine } from './order.entity';
 import { OrderNotFoundError } from './order-not-found.error';
 import { OrderStatus, reachableFrom } from './order-status';
@@ -34,13 +35,19 @@ export class OrderBook {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly outbox: Outbox,
     private readonly eventLog: EventLog,
+    private readonly idempotencyKeys: IdempotencyKeys,
   ) {}
 
   // Writes are plain parameterised SQL: they run on every order, and TypeORM's query builder costs more
   // JavaScript than the round trip itself (ADR 10). Reads go through the entity.
+  /** With an `idempotencyKey` the customer used before (within its window), the order that placed instead. */
   @Transactional()
-  async placeOrder(command: PlaceOrder): Promise<{ orderId: string; status: OrderStatus }> {
+  async placeOrder(command: PlaceOrder, idempotencyKey?: string): Promise<{ orderId: string; status: OrderStatus }> {
     const orderId = randomUUID();
+    if (idempotencyKey !== undefined) {
+      const earlier = await this.idempotencyKeys.claim({ userId: command.userId, key: idempotencyKey, request: command, orderId });
+      if (earlier !== undefined) return { orderId: earlier, status: 'pending' };
+    }
     const items = command.items;
     const paymentMethod = command.paymentMethod ?? 'card';
     const [{ created_at: createdAt }]: { created_at: Date }[] = await this.txHost.tx.query(

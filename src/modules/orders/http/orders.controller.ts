@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { SafeText } from '../../../platform/validation/safe-text';
 import { OrderBook, OrderView } from '../domain/order-book';
@@ -7,15 +8,30 @@ import { PlaceOrderRequest } from './place-order.request';
 
 const OrderId = SafeText.min(1).max(64);
 
+/** Printable ASCII, as the IETF Idempotency-Key draft's examples (a UUID is typical). */
+const IdempotencyKey = SafeText.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters').optional();
+
+// Nest's @Headers() takes no pipes: the header is validated by the same pipe, called here.
+const idempotencyKeyPipe = new ZodPipe(IdempotencyKey);
+
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrderBook) {}
 
-  /** 202: the order is accepted (durably, with its `order.created`); the chain runs after the answer. */
+  /**
+   * 202 with the order's `Location`: the order is accepted (durably, with its `order.created`); the chain runs
+   * after the answer. With an `Idempotency-Key` seen before, the same answer for the same order.
+   */
   @Post()
   @HttpCode(202)
-  place(@Body(new ZodPipe(PlaceOrderRequest)) request: PlaceOrderRequest): Promise<{ orderId: string; status: OrderStatus }> {
-    return this.orders.placeOrder(request);
+  async place(
+    @Body(new ZodPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ orderId: string; status: OrderStatus }> {
+    const placed = await this.orders.placeOrder(request, idempotencyKeyPipe.transform(idempotencyKey));
+    void reply.header('location', `/orders/${encodeURIComponent(placed.orderId)}`);
+    return placed;
   }
 
   @Get(':orderId')
