@@ -76,6 +76,8 @@ describe('the CloudEvents Kafka binding', () => {
     ['a record without ce_specversion', binary({ ce_id: 'x', ce_type: 't', ce_source: 's' }, '{}'), /no ce_specversion/],
     ['data that is not JSON', binary(attributes, '{"orderId": '), /not a valid CloudEvent/],
     ['a binary event without a source', binary({ ...attributes, ce_source: '' }, '{}'), /source/],
+    ['a 12 KB ce_id', binary({ ...attributes, ce_id: 'i'.repeat(12_048) }, '{}'), /attribute id is 12048 bytes/],
+    ['a NUL in ce_subject', binary({ ...attributes, ce_subject: 'o\u00001' }, '{}'), /attribute subject holds a NUL/],
     ['a structured event that is not JSON', { key: null, value: Buffer.from('{oops'), headers: { 'content-type': Buffer.from('application/cloudevents+json') } }, /not a valid CloudEvent/],
   ])('refuses %s with an unreadable-record error naming the reason', (_what, record, reason) => {
     expect(() => fromKafkaRecord(record)).toThrow(expect.objectContaining({ code: 'EVENT_RECORD_UNREADABLE', message: expect.stringMatching(reason) }));

@@ -1,5 +1,6 @@
 import { CloudEvent, CloudEventV1, Kafka, Message as CloudEventsMessage } from 'cloudevents';
 import type { IHeaders, Message } from 'kafkajs';
+import { attributeProblem } from '../../attribute-limits';
 import { describeSdkError, withoutStackTraces } from '../../cloudevents-sdk';
 import { UnreadableRecordError } from '../../errors';
 
@@ -41,6 +42,8 @@ export function fromKafkaRecord(record: KafkaRecord): CloudEvent<unknown> {
       const parsed = Kafka.toEvent({ value, headers, body: value } as CloudEventsMessage<string>) as CloudEvent<unknown> | CloudEvent<unknown>[];
       if (Array.isArray(parsed)) throw new Error('a batch of events in one record is not accepted');
       parsed.validate();
+      const problem = attributeProblem(parsed);
+      if (problem) throw new Error(problem);
       return parsed;
     });
   } catch (error) {
