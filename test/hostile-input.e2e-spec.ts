@@ -99,8 +99,15 @@ describe('hostile input at the edge', () => {
     ['/orders/' + 'o'.repeat(65), 'REQUEST_INVALID'],
     ['/notifications?userId=a%00b', 'REQUEST_INVALID'],
     ['/inventory/a%00b', 'REQUEST_INVALID'],
+    ['/dead-letters?status=a%00b', 'REQUEST_INVALID'],
+    ['/dead-letters?cursor=a%00b', 'REQUEST_INVALID'],
+    ['/notifications?userId=u&cursor=a%00b', 'REQUEST_INVALID'],
   ])('GET %s answers 400', async (path, code) => {
     expectRefused(await rawGet(path), code);
+  });
+
+  it('POST /dead-letters/a%00b/replay answers 400 with a stable code', async () => {
+    expectRefused(await app.http('POST', '/dead-letters/a%00b/replay', undefined, { admin: true }));
   });
 
   it('GET /orders/<an undecodable percent-encoding> answers 400, not 500', async () => {

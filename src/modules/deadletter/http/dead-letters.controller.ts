@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { AdminGuard } from '../../../platform/http/admin.guard';
 import { cursorPosition, Page, PageQuery } from '../../../platform/http/page';
@@ -20,7 +20,7 @@ export class DeadLettersController {
 
   @Post(':id/replay')
   @HttpCode(200)
-  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeadLetterView> {
+  replay(@Param('id', new ZodPipe(z.uuid())) id: string): Promise<DeadLetterView> {
     return this.office.replay(id);
   }
 }
