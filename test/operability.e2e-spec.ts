@@ -224,7 +224,7 @@ describe('the built app, as operators see it', () => {
   it('answers 503 on /readyz as soon as SIGTERM arrives, while it drains a delivery still in flight, then exits', async () => {
     const webhook = new HeldWebhook();
     try {
-      const { app, url } = await start({ NOTIFICATION_WEBHOOK_URL: await webhook.start() });
+      const { app, url } = await start({ NOTIFICATION_WEBHOOK_URL: await webhook.start(), NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('operability-test-secret-012345678').toString('base64')}` });
       const placed = await request(url, 'POST', '/orders', { userId: 'draining', items: [{ sku: 'SKU-002', quantity: 1 }] });
       const orderId: string = placed.body.orderId;
       await eventually(() => expect(webhook.held).toHaveLength(1));

@@ -106,7 +106,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     if (!queue) {
       // The timeout bounds the batch's transaction, not its wait for a free slot.
       const run = (deliveries: Delivery[]) => withTimeout(this.transaction.run(subscription, deliveries), durationMs(subscription.delivery.timeout), subscription.name);
-      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, this.config.EVENTS_DELIVERY_BATCH, run);
+      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, subscription.external ? 1 : this.config.EVENTS_DELIVERY_BATCH, run);
       this.queues.set(subscription.name, queue);
     }
     return queue;
