@@ -6,6 +6,7 @@ import { DeliveryJournal } from './delivery/delivery-journal';
 import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
+import { TimedOutTransactions } from './delivery/timed-out-transactions';
 import { EventLog } from './event-log';
 import { EventsConfig, eventsConfig } from './events.config';
 import { Inbox } from './inbox/inbox';
@@ -58,6 +59,7 @@ const transport: Provider = {
     DeliveryJournal,
     EventRouter,
     DeliveryTransaction,
+    TimedOutTransactions,
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,
