@@ -1,6 +1,8 @@
 import { Global, Module, Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ModuleRef } from '@nestjs/core';
+import { Backlog } from './admission/backlog';
+import { ShedWhenBackloggedGuard } from './admission/shed-when-backlogged.guard';
 import { DeliveryFailures } from './delivery/delivery-failures';
 import { DeliveryJournal } from './delivery/delivery-journal';
 import { DeliveryTransaction } from './delivery/delivery-transaction';
@@ -63,8 +65,10 @@ const transport: Provider = {
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,
+    Backlog,
+    ShedWhenBackloggedGuard,
     transport,
   ],
-  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT],
+  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT, Backlog, ShedWhenBackloggedGuard],
 })
 export class EventsModule {}

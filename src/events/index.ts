@@ -13,6 +13,7 @@ export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
 export { cloudEventsOf } from './receiver/cloud-events-request';
 export { Outbox } from './outbox/outbox';
+export { ShedWhenBacklogged } from './admission/shed-when-backlogged.guard';
 export { EventLog } from './event-log';
 export type { HandlingStep, LoggedEvent, LoggedFailure, TimelineEntry } from './event-log';
 export { EventsModule } from './events.module';

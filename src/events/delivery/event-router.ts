@@ -114,10 +114,15 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
           deadline.clear();
         }
       };
-      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, subscription.external ? 1 : this.config.EVENTS_DELIVERY_BATCH, run);
+      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, subscription.external ? 1 : this.config.EVENTS_DELIVERY_BATCH, run, this.config.EVENTS_DELIVERY_QUEUE_LIMIT);
       this.queues.set(subscription.name, queue);
     }
     return queue;
+  }
+
+  /** Deliveries waiting for a slot now, by subscription (those that had any since start). */
+  waiting(): Map<string, number> {
+    return new Map([...this.queues].map(([name, queue]) => [name, queue.depth]));
   }
 
   /**
