@@ -98,6 +98,33 @@ describe('five module processes over Kafka', () => {
     expect(letters.find((letter) => letter.errorCode === 'EVENT_TYPE_UNKNOWN').eventId).toBe(unknown.ce_id);
   });
 
+  it('stores the dead letter of a record Postgres cannot store as is (a NUL), encoded with the reason, and goes on with the partition', async () => {
+    const sku = await freshSku(10);
+    const orderId = randomUUID();
+    const teleported = binaryHeaders('com.toolsku.order.teleported');
+    await outsider.send({
+      topic: topology.env.KAFKA_TOPIC,
+      messages: [
+        { key: orderId, value: Buffer.from(`{"orderId":"${orderId}"}\u0000tail`), headers: { 'content-type': 'application/json' } },
+        { key: orderId, value: JSON.stringify({ orderId, note: 'a\u0000b' }), headers: teleported },
+        { key: orderId, value: JSON.stringify(orderCreated(orderId, sku, 1)), headers: binaryHeaders('com.toolsku.order.created') },
+      ],
+    });
+
+    await eventually(async () => expect(await statusOf(orderId)).toBe('paid'), { timeoutMs: 30_000 });
+    const letters = await eventually(async () => {
+      const found = await deadLetters((letter) => letter.subject === orderId || letter.eventId === teleported.ce_id);
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    for (const letter of letters) {
+      expect(letter.errorMessage).toContain('stored base64-encoded');
+      expect(letter.event.datacontenttype).toBe('application/cloudevents+json');
+    }
+    const original = JSON.parse(Buffer.from(letters.find((letter) => letter.eventId === teleported.ce_id).event.data_base64, 'base64').toString('utf8'));
+    expect(original).toMatchObject({ id: teleported.ce_id, type: 'com.toolsku.order.teleported', data: { orderId, note: 'a\u0000b' } });
+  });
+
   it('stores the dead letters of subscriptions in other processes, and replays one to its own subscription only', async () => {
     const { eventId } = await publishPoisonPaymentResult(topology.db);
 

@@ -8,7 +8,7 @@ export type { Subscription } from './subscription';
 export { DeliveryContext } from './delivery/delivery-context';
 export { DEAD_LETTER_SINK } from './delivery/dead-letter-sink';
 export type { DeadLetter, DeadLetterSink } from './delivery/dead-letter-sink';
-export { deadLetteredEvent, deadLetterOf } from './delivery/dead-lettered-event';
+export { deadLetteredEvent, deadLetterOf, storableDeadLetter } from './delivery/dead-lettered-event';
 export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
 export { cloudEventsOf } from './receiver/cloud-events-request';
