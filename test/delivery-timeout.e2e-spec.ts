@@ -22,7 +22,8 @@ describe('delivery timeouts', () => {
   const alongside: number[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ EVENTS_SUBSCRIPTION_CONCURRENCY: '1' });
+    // Four connections: had the four timed-out transactions kept theirs, nothing else could run.
+    app = await startTestApp({ EVENTS_SUBSCRIPTION_CONCURRENCY: '1', DATABASE_POOL_SIZE: '4' });
     const txHost = app.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
     // The webhook's subscription made slow: a statement that never ends, or a handler that waits forever.
     const subscription = app.app.get(SubscriptionRegistry).named(SLOW)! as { delivery: object; invoke: (data: unknown, context: DeliveryContext) => Promise<unknown> };
