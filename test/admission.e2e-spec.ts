@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OutboxDispatcher } from '../src/events/outbox/outbox-dispatcher';
 import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -85,4 +86,37 @@ describe('admission control under a burst', () => {
     expect(metrics).toMatch(/^events_deliveries_waiting\{subscription="inventory-reserve-stock-when-order-created"\} \d+/m);
     expect(metrics).toMatch(/^events_outbox_ready \d+/m);
   });
+});
+
+describe('the dispatcher’s bounded ready list', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // One dispatch slot: the ready list holds at most four rows, the rest go back to the outbox. Nothing shed here
+    // (startTestApp leaves the environment of the app above in process.env).
+    app = await startTestApp({ EVENTS_DISPATCH_CONCURRENCY: '1', EVENTS_SUBSCRIPTION_CONCURRENCY: '1', ADMISSION_DELIVERIES_WAITING: '8192' });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('never holds more than four rows per dispatch slot, and every order still finishes', async () => {
+    const dispatcher = app.app.get(OutboxDispatcher);
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, dispatcher.readyCount)), 1);
+    try {
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => app.http('POST', '/orders', { userId: `ready-${n}`, items: [{ sku: 'SKU-003', quantity: 1 }] })));
+      expect(answers.map(({ status }) => status)).toEqual(answers.map(() => 202));
+      const orderIds = answers.map(({ body }) => body.orderId as string);
+      await eventually(async () => {
+        const rows = await app.db.query<{ status: string }>('SELECT status FROM orders.orders WHERE id = ANY($1)', [orderIds]);
+        expect(rows.map((row) => row.status)).toEqual(orderIds.map(() => 'paid'));
+      }, { timeoutMs: 60_000 });
+    } finally {
+      clearInterval(watch);
+    }
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(4);
+  }, 90_000);
 });
