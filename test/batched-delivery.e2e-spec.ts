@@ -1,43 +1,66 @@
-import { CloudEvent } from 'cloudevents';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { createHmac, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { EVENT_TRANSPORT, EventTransport } from '../src/events/transport/event-transport';
+import { PAYMENT_GATEWAY, PaymentGateway } from '../src/modules/payment/domain/payment-gateway';
 import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
  * With one slot per subscription, events queue up and share transactions (DeliveryTransaction). Each still
- * settles on its own: a notification whose webhook fails rolls its batch back, with the events it had
- * published, and is retried and dead-lettered alone, while the rest of its batch commits without it.
+ * settles on its own: a flaky payment rolls its batch back, with the events it had published, and is retried
+ * alone while the rest of its batch commits without it. The webhook, an external effect, runs from committed
+ * state in a subscription of its own (ADR 15): a batch-mate's failure never calls it again.
  */
-const LUCKY = 30;
-const UNLUCKY = 10;
+const CUSTOMERS = 40;
+const WEBHOOK_DOWN_FOR = 8;
+const FLAKY_PAYMENTS = 8;
+const WEBHOOK_ATTEMPTS = 4;
+const SECRET = `whsec_${Buffer.from('batched-delivery-test-secret-0123').toString('base64')}`;
+const CALL_WEBHOOK = 'notification-call-webhook-when-notification-send';
+
+interface WebhookCall {
+  userId: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 describe('deliveries batched into shared transactions', () => {
   let app: TestApp;
   let webhook: Server;
+  const calls: WebhookCall[] = [];
   const sent: CloudEvent<unknown>[] = [];
+  const charged: string[] = [];
 
   beforeAll(async () => {
-    // The webhook refuses every notification for an "unlucky" user.
+    // The webhook answers 500 to every notification for an "unlucky" customer.
     webhook = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const { userId } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { userId: string };
-        response.statusCode = userId.startsWith('unlucky') ? 503 : 204;
+        const body = Buffer.concat(chunks).toString('utf8');
+        const { userId } = JSON.parse(body) as { userId: string };
+        calls.push({ userId, headers: request.headers, body });
+        response.statusCode = userId.startsWith('unlucky') ? 500 : 204;
         response.end();
       });
     }).listen(0, '127.0.0.1');
     await once(webhook, 'listening');
     const url = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/notify`;
-    app = await startTestApp({ EVENTS_SUBSCRIPTION_CONCURRENCY: '1', NOTIFICATION_WEBHOOK_URL: url });
+    app = await startTestApp({ EVENTS_SUBSCRIPTION_CONCURRENCY: '1', NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_SECRET: SECRET });
     const transport = app.app.get<EventTransport>(EVENT_TRANSPORT);
     const publish = transport.publish.bind(transport);
     transport.publish = (event) => {
       sent.push(event);
       return publish(event);
+    };
+    const gateway = app.app.get<PaymentGateway>(PAYMENT_GATEWAY);
+    const charge = gateway.charge.bind(gateway);
+    gateway.charge = (request) => {
+      charged.push(request.idempotencyKey);
+      return charge(request);
     };
   });
 
@@ -46,31 +69,68 @@ describe('deliveries batched into shared transactions', () => {
     webhook.close();
   });
 
-  it('commits each event of a batch on its own, and never sends an event from a rolled-back attempt', async () => {
-    const users = [...Array.from({ length: LUCKY }, (_, n) => `lucky-${n}`), ...Array.from({ length: UNLUCKY }, (_, n) => `unlucky-${n}`)];
-    const answers = await Promise.all(users.map((userId) => app.http('POST', '/orders', { userId, items: [{ sku: 'SKU-003', quantity: 1 }] })));
-    expect(answers.map(({ status }) => status)).toEqual(users.map(() => 202));
-    const orderOf = new Map(users.map((userId, n) => [userId, answers[n].body.orderId as string]));
+  const customers = Array.from({ length: CUSTOMERS }, (_, n) => (n < WEBHOOK_DOWN_FOR ? `unlucky-${n}` : `lucky-${n}`));
+  const orderOf = new Map<string, string>();
+  const callsOf = (userId: string) => calls.filter((call) => call.userId === userId);
+
+  it('calls every customer’s webhook once, from committed state, while flaky payments roll their batches back', async () => {
+    // Flaky payments fail twice each: their batches roll back and the others in them run again.
+    const answers = await Promise.all(
+      customers.map((userId, n) => app.http('POST', '/orders', { userId, items: [{ sku: 'SKU-003', quantity: 1 }], ...(n % (CUSTOMERS / FLAKY_PAYMENTS) === 1 ? { paymentMethod: 'test_flaky' } : {}) })),
+    );
+    expect(answers.map(({ status }) => status)).toEqual(customers.map(() => 202));
+    customers.forEach((userId, n) => orderOf.set(userId, answers[n].body.orderId as string));
 
     await eventually(async () => {
-      const [{ count }] = await app.db.query<{ count: string }>(`SELECT count(*) FROM deadletter.events WHERE subscription = 'notification-notify-when-payment-result'`);
-      expect(Number(count)).toBe(UNLUCKY);
+      const [{ count }] = await app.db.query<{ count: string }>('SELECT count(*) FROM deadletter.events WHERE subscription = $1', [CALL_WEBHOOK]);
+      expect(Number(count)).toBe(WEBHOOK_DOWN_FOR);
     }, { timeoutMs: 60_000 });
     await eventually(async () => expect(await app.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 30_000 });
 
-    const notified = await app.db.query<{ user_id: string; channels: string }>(`SELECT user_id, string_agg(channel, ',' ORDER BY channel) AS channels FROM notification.notifications GROUP BY user_id`);
-    expect(Object.fromEntries(notified.map((row) => [row.user_id, row.channels]))).toEqual(Object.fromEntries(users.filter((user) => user.startsWith('lucky')).map((user) => [user, 'log,webhook'])));
+    const lucky = customers.filter((userId) => userId.startsWith('lucky'));
+    expect(Object.fromEntries(lucky.map((userId) => [userId, callsOf(userId).length]))).toEqual(Object.fromEntries(lucky.map((userId) => [userId, 1])));
+    // The others were retried per policy (the first attempt and three retries), then dead-lettered.
+    const unlucky = customers.filter((userId) => userId.startsWith('unlucky'));
+    expect(unlucky.map((userId) => callsOf(userId).length)).toEqual(unlucky.map(() => WEBHOOK_ATTEMPTS));
+
     const statuses = await app.db.query<{ status: string; count: string }>('SELECT status, count(*) FROM orders.orders WHERE id = ANY($1) GROUP BY status', [[...orderOf.values()]]);
-    expect(statuses).toEqual([{ status: 'paid', count: String(users.length) }]);
+    expect(statuses).toEqual([{ status: 'paid', count: String(CUSTOMERS) }]);
+    const notified = await app.db.query<{ user_id: string; channels: string }>(`SELECT user_id, string_agg(channel, ',' ORDER BY channel) AS channels FROM notification.notifications GROUP BY user_id`);
+    expect(Object.fromEntries(notified.map((row) => [row.user_id, row.channels]))).toEqual(Object.fromEntries(customers.map((userId) => [userId, 'log,webhook'])));
 
     // Batches did form: inbox rows written by one transaction share its xmin.
     const [{ rows, transactions }] = await app.db.query<{ rows: string; transactions: string }>(
-      `SELECT count(*) AS rows, count(DISTINCT xmin::text) AS transactions FROM events.inbox WHERE subscription = 'notification-notify-when-payment-result'`,
+      `SELECT count(*) AS rows, count(DISTINCT xmin::text) AS transactions FROM events.inbox WHERE subscription = 'payment-take-payment-when-payment-requested'`,
     );
     expect(Number(transactions)).toBeLessThan(Number(rows));
     // Every event handed to the transport was committed: none came from a rolled-back attempt.
     const committed = new Set((await app.db.query<{ event_id: string }>('SELECT event_id FROM events.outbox')).map((row) => row.event_id));
     expect(sent.filter((event) => !committed.has(event.id)).map((event) => `${event.type} ${event.subject}`)).toEqual([]);
-    expect(sent.filter((event) => event.type === 'com.toolsku.notification.send')).toHaveLength(LUCKY * 2);
+    expect(sent.filter((event) => event.type === 'com.toolsku.notification.send')).toHaveLength(CUSTOMERS * 2);
   }, 120_000);
+
+  it('signs each call the Standard Webhooks way, with the notification event’s id as its idempotency key', async () => {
+    const notificationIds = new Set(sent.filter((event) => event.type === 'com.toolsku.notification.send').map((event) => event.id));
+    const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
+    for (const { headers, body } of calls) {
+      const id = headers['webhook-id'] as string;
+      const signed = createHmac('sha256', key).update(`${id}.${headers['webhook-timestamp'] as string}.${body}`).digest('base64');
+      expect(headers['webhook-signature']).toBe(`v1,${signed}`);
+      expect(notificationIds.has(id)).toBe(true);
+    }
+    // Retries of one notification carry the same id: the receiver can tell them apart from new ones.
+    expect(new Set(callsOf('unlucky-0').map((call) => call.headers['webhook-id'])).size).toBe(1);
+  });
+
+  it('records a payment’s intent before calling the gateway: a second request for a paid order never reaches it', async () => {
+    const orderId = orderOf.get('lucky-10')!;
+    const before = charged.filter((key) => key === orderId).length;
+    const again = new CloudEvent({ id: randomUUID(), source: 'inventory', type: 'com.toolsku.payment.request', subject: orderId, datacontenttype: 'application/json', data: { orderId, userId: 'lucky-10', amount: '9.99', currency: 'USD', method: 'card' } });
+    const message = HTTP.binary(again);
+    const response = await fetch(app.url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+
+    expect(response.status).toBe(204);
+    expect(charged.filter((key) => key === orderId).length).toBe(before);
+    expect(await app.db.query('SELECT status FROM payment.payments WHERE order_id = $1', [orderId])).toEqual([{ status: 'succeeded' }]);
+  });
 });

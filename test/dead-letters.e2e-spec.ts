@@ -13,9 +13,10 @@ import { startTestApp, TestApp } from './support/test-app';
  * only, and a dead letter replays once, to the subscription that failed, after the cause is fixed.
  */
 
-const NOTIFY_ON_PAYMENT = 'notification-notify-when-payment-result';
+/** The webhook runs from committed state, in a subscription of its own (ADR 15). */
+const CALL_WEBHOOK = 'notification-call-webhook-when-notification-send';
 /** Every subscription of `payment.result`, one per consuming module. */
-/** The notification subscriptions retry 3 times after the first attempt. */
+/** The webhook's subscription retries 3 times after the first attempt. */
 const NOTIFY_ATTEMPTS = 4;
 
 
@@ -63,7 +64,7 @@ describe('dead letters', () => {
 
   beforeAll(async () => {
     const url = await webhook.start();
-    app = await startTestApp({ NOTIFICATION_WEBHOOK_URL: url });
+    app = await startTestApp({ NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('dead-letters-test-secret-0123456').toString('base64')}` });
   }, 120_000);
 
   afterAll(async () => {
@@ -99,43 +100,44 @@ describe('dead letters', () => {
       return letters[0];
     });
     expect(letter).toMatchObject({
-      subscription: NOTIFY_ON_PAYMENT,
-      eventType: 'com.toolsku.payment.result',
+      subscription: CALL_WEBHOOK,
+      eventType: 'com.toolsku.notification.send',
       subject: orderId,
       attempts: NOTIFY_ATTEMPTS,
       errorCode: 'NOTIFICATION_WEBHOOK_UNAVAILABLE',
       errorMessage: expect.stringContaining('500'),
       status: 'dead',
       replayedAt: null,
-      event: expect.objectContaining({ type: 'com.toolsku.payment.result', data: expect.objectContaining({ orderId, userId, status: 'succeeded' }) }),
+      event: expect.objectContaining({ type: 'com.toolsku.notification.send', data: expect.objectContaining({ orderId, userId, channel: 'webhook' }) }),
     });
     // The first attempt and three retries each called the webhook; the letter is only written after the last.
     expect(webhook.callsFor(orderId)).toBe(NOTIFY_ATTEMPTS);
-    expect(await notificationRows(orderId)).toEqual([]);
+    // The notification was recorded, on both channels, before the webhook was called.
+    expect(await notificationRows(orderId)).toEqual([{ channel: 'log' }, { channel: 'webhook' }]);
     expect((await deadLetters('?status=dead')).map((candidate) => candidate.id)).toContain(letter.id);
     const [{ count: stored }] = await app.db.query<{ count: string }>(
       'SELECT count(*) FROM deadletter.events WHERE subscription = $1 AND subject = $2 AND attempts = $3 AND error_code = $4',
-      [NOTIFY_ON_PAYMENT, orderId, NOTIFY_ATTEMPTS, 'NOTIFICATION_WEBHOOK_UNAVAILABLE'],
+      [CALL_WEBHOOK, orderId, NOTIFY_ATTEMPTS, 'NOTIFICATION_WEBHOOK_UNAVAILABLE'],
     );
     expect(Number(stored)).toBe(1);
     // The order's timeline shows every failed attempt of that subscription, the last one dead-lettered.
     const { body: order } = await app.http('GET', `/orders/${orderId}`);
     const failures = order.timeline.filter((entry: { outcome?: string }) => entry.outcome);
     expect(failures.map(({ subscription, module, attempt, outcome, errorCode }: Record<string, unknown>) => ({ subscription, module, attempt, outcome, errorCode }))).toEqual(
-      [1, 2, 3, 4].map((attempt) => ({ subscription: NOTIFY_ON_PAYMENT, module: 'notification', attempt, outcome: attempt === NOTIFY_ATTEMPTS ? 'dead_lettered' : 'failed', errorCode: 'NOTIFICATION_WEBHOOK_UNAVAILABLE' })),
+      [1, 2, 3, 4].map((attempt) => ({ subscription: CALL_WEBHOOK, module: 'notification', attempt, outcome: attempt === NOTIFY_ATTEMPTS ? 'dead_lettered' : 'failed', errorCode: 'NOTIFICATION_WEBHOOK_UNAVAILABLE' })),
     );
     const types = order.timeline.map((entry: { type: string; outcome?: string }) => `${entry.type}${entry.outcome ? ` ${entry.outcome}` : ''}`);
-    expect(types.indexOf('com.toolsku.payment.result')).toBeLessThan(types.indexOf('com.toolsku.payment.result failed'));
-    expect(types[types.length - 1]).toBe('com.toolsku.payment.result dead_lettered');
+    expect(types.indexOf('com.toolsku.notification.send')).toBeLessThan(types.indexOf('com.toolsku.notification.send failed'));
+    expect(types[types.length - 1]).toBe('com.toolsku.notification.send dead_lettered');
 
     webhook.answer = 204;
     const replayed = await app.http<DeadLetterView>('POST', `/dead-letters/${letter.id}/replay`, undefined, { admin: true });
 
-    expect(replayed.body).toEqual(expect.objectContaining({ id: letter.id, status: 'replayed', replayedAt: expect.any(String), subscription: NOTIFY_ON_PAYMENT }));
+    expect(replayed.body).toEqual(expect.objectContaining({ id: letter.id, status: 'replayed', replayedAt: expect.any(String), subscription: CALL_WEBHOOK }));
     expect(webhook.callsFor(orderId)).toBe(NOTIFY_ATTEMPTS + 1);
-    // One notification per channel, once: the log and the webhook that now answers.
+    // Still one notification per channel: the replay called the webhook, and recorded nothing twice.
     expect(await notificationRows(orderId)).toEqual([{ channel: 'log' }, { channel: 'webhook' }]);
-    const inbox = await app.db.query('SELECT subscription FROM events.inbox WHERE subscription = $1 AND event_id = $2', [NOTIFY_ON_PAYMENT, letter.eventId]);
+    const inbox = await app.db.query('SELECT subscription FROM events.inbox WHERE subscription = $1 AND event_id = $2', [CALL_WEBHOOK, letter.eventId]);
     expect(inbox).toHaveLength(1);
     expect((await deadLetters('?status=replayed')).map((candidate) => candidate.id)).toContain(letter.id);
     expect((await deadLetters('?status=dead')).map((candidate) => candidate.id)).not.toContain(letter.id);

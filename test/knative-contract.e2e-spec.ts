@@ -220,11 +220,12 @@ describe('each built bundle keeps the Knative contract', () => {
     const held: ServerResponse[] = [];
     const webhook = createServer((request, response) => void request.resume().on('end', () => held.push(response))).listen(0, '127.0.0.1');
     await once(webhook, 'listening');
-    const notification = new BundleProcess('notification', build.dir, { DATABASE_URL: db.url, K_SINK: sink.url, NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/` });
+    const notification = new BundleProcess('notification', build.dir, { DATABASE_URL: db.url, K_SINK: sink.url, NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`, NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('knative-contract-test-secret-0123').toString('base64')}` });
     try {
       await notification.start();
       const orderId = randomUUID();
-      const message = HTTP.binary(event('payment.result', { orderId, userId: 'ursula', status: 'succeeded', amount: '2.00' }));
+      // The webhook is called by its own subscription, from the notification.send the Broker delivers back.
+      const message = HTTP.binary(event('notification.send', { orderId, userId: 'ursula', channel: 'webhook', title: 'Payment received', body: 'We received your payment.' }));
       const delivery = fetch(notification.url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
       await eventually(() => expect(held).toHaveLength(1));
 
@@ -239,7 +240,7 @@ describe('each built bundle keeps the Knative contract', () => {
       expect(answer.headers.get('connection')).toBe('close');
       const exit = await exited;
       expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
-      expect(await count(db, 'SELECT count(*) AS n FROM notification.notifications WHERE order_id = $1', orderId)).toBe(2);
+      expect(await count(db, `SELECT count(*) AS n FROM events.inbox WHERE subscription = 'notification-call-webhook-when-notification-send' AND subject = $1`, orderId)).toBe(1);
     } finally {
       await notification.stop('SIGKILL');
       webhook.close();

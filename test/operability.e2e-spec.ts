@@ -138,7 +138,7 @@ describe('the built app, as operators see it', () => {
 
     const lines = await eventually(() => {
       const all = parsedLines(app.lines());
-      expect(all.filter((line) => line.subject === orderId && line.outcome)).toHaveLength(7);
+      expect(all.filter((line) => line.subject === orderId && line.outcome)).toHaveLength(8);
       return all;
     });
     const reserved = lines.filter((line) => line.subscription === RESERVE && line.id === created.id);
@@ -156,7 +156,7 @@ describe('the built app, as operators see it', () => {
         trace_id: created.traceId,
       }),
     ]);
-    expect(lines.filter((line) => line.subject === orderId && line.outcome).map((line) => line.outcome).sort()).toEqual([...Array(5).fill('handled'), 'skipped', 'skipped']);
+    expect(lines.filter((line) => line.subject === orderId && line.outcome).map((line) => line.outcome).sort()).toEqual([...Array(5).fill('handled'), 'skipped', 'skipped', 'skipped']);
     expect(lines.filter((line) => line.context === 'Startup').map((line) => line.module)).toEqual(['orders', 'inventory', 'payment', 'notification', 'deadletter']);
     expect(lines.find((line) => line.module === 'payment' && line.context === 'Startup')).toMatchObject({ transport: 'inprocess', subscriptions: ['payment-take-payment-when-payment-requested <- payment.request'] });
     // Requests are logged without headers or bodies.
@@ -224,7 +224,7 @@ describe('the built app, as operators see it', () => {
   it('answers 503 on /readyz as soon as SIGTERM arrives, while it drains a delivery still in flight, then exits', async () => {
     const webhook = new HeldWebhook();
     try {
-      const { app, url } = await start({ NOTIFICATION_WEBHOOK_URL: await webhook.start() });
+      const { app, url } = await start({ NOTIFICATION_WEBHOOK_URL: await webhook.start(), NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('operability-test-secret-012345678').toString('base64')}` });
       const placed = await request(url, 'POST', '/orders', { userId: 'draining', items: [{ sku: 'SKU-002', quantity: 1 }] });
       const orderId: string = placed.body.orderId;
       await eventually(() => expect(webhook.held).toHaveLength(1));

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, logLevel, Message, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { request } from './scenarios/chain.scenarios';
 import { eventually } from './support/eventually';
@@ -63,29 +63,37 @@ describe('five module processes over Kafka', () => {
     expect((await http('GET', `/inventory/${sku}`)).body.available).toBe(8);
   });
 
-  it('dead-letters records that are no catalog event, saying why, and goes on with the partition', async () => {
+  /**
+   * Sends `records` on one order's key, then a good order.created on the same key (one partition: it is read only
+   * after them), waits until that order is paid (the partition moved on) and returns the dead letters about the
+   * order or about the events `ids` (another client's events name no subject: they are found by their id).
+   */
+  async function lettersBeforeAPaidOrder(records: (orderId: string) => Message[], ids: string[], count: number): Promise<any[]> {
     const sku = await freshSku(10);
     const orderId = randomUUID();
-    const unknown = binaryHeaders('com.toolsku.order.teleported');
-    // One key for all: one partition, so the good event is read only after the bad ones.
-    await outsider.send({
-      topic: topology.env.KAFKA_TOPIC,
-      messages: [
-        { key: orderId, value: JSON.stringify({ orderId }), headers: { 'content-type': 'application/json' } },
-        { key: orderId, value: '{"orderId": ', headers: binaryHeaders('com.toolsku.order.created') },
-        { key: orderId, value: JSON.stringify({ orderId }), headers: unknown },
-        { key: orderId, value: JSON.stringify(orderCreated(orderId, sku, 1)), headers: binaryHeaders('com.toolsku.order.created') },
-      ],
-    });
+    const good = { value: JSON.stringify(orderCreated(orderId, sku, 1)), headers: binaryHeaders('com.toolsku.order.created') };
+    await outsider.send({ topic: topology.env.KAFKA_TOPIC, messages: [...records(orderId), good].map((message) => ({ key: orderId, ...message })) });
 
     await eventually(async () => expect(await statusOf(orderId)).toBe('paid'), { timeoutMs: 30_000 });
-    // Every group read the three records; each is one dead letter, filed under the topic, with its reason.
-    const letters = await eventually(async () => {
-      // The unknown type's event names no subject (another client wrote it): it is found by its id.
-      const found = await deadLetters((letter) => letter.subject === orderId || letter.eventId === unknown.ce_id);
-      expect(found).toHaveLength(3);
+    return eventually(async () => {
+      const found = await deadLetters((letter) => letter.subject === orderId || ids.includes(letter.eventId));
+      expect(found).toHaveLength(count);
       return found;
     });
+  }
+
+  it('dead-letters records that are no catalog event, saying why, and goes on with the partition', async () => {
+    const unknown = binaryHeaders('com.toolsku.order.teleported');
+    // Every group read the three records; each is one dead letter, filed under the topic, with its reason.
+    const letters = await lettersBeforeAPaidOrder(
+      (orderId) => [
+        { value: JSON.stringify({ orderId }), headers: { 'content-type': 'application/json' } },
+        { value: '{"orderId": ', headers: binaryHeaders('com.toolsku.order.created') },
+        { value: JSON.stringify({ orderId }), headers: unknown },
+      ],
+      [unknown.ce_id],
+      3,
+    );
     const byReason = letters.map(({ subscription, errorCode, eventType, errorMessage }) => ({ subscription, errorCode, eventType, errorMessage }));
     const subscription = `kafka:${topology.env.KAFKA_TOPIC}`;
     expect(byReason).toEqual(
@@ -96,6 +104,24 @@ describe('five module processes over Kafka', () => {
       ]),
     );
     expect(letters.find((letter) => letter.errorCode === 'EVENT_TYPE_UNKNOWN').eventId).toBe(unknown.ce_id);
+  });
+
+  it('stores the dead letter of a record Postgres cannot store as is (a NUL), encoded with the reason, and goes on with the partition', async () => {
+    const teleported = binaryHeaders('com.toolsku.order.teleported');
+    const letters = await lettersBeforeAPaidOrder(
+      (orderId) => [
+        { value: Buffer.from(`{"orderId":"${orderId}"}\u0000tail`), headers: { 'content-type': 'application/json' } },
+        { value: JSON.stringify({ orderId, note: 'a\u0000b' }), headers: teleported },
+      ],
+      [teleported.ce_id],
+      2,
+    );
+    for (const letter of letters) {
+      expect(letter.errorMessage).toContain('stored base64-encoded');
+      expect(letter.event.datacontenttype).toBe('application/cloudevents+json');
+    }
+    const original = JSON.parse(Buffer.from(letters.find((letter) => letter.eventId === teleported.ce_id).event.data_base64, 'base64').toString('utf8'));
+    expect(original).toMatchObject({ id: teleported.ce_id, type: 'com.toolsku.order.teleported', data: { note: 'a\u0000b' } });
   });
 
   it('stores the dead letters of subscriptions in other processes, and replays one to its own subscription only', async () => {

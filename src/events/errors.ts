@@ -18,6 +18,18 @@ export class DeliveryTimeoutError extends AppError {
   readonly kind = 'unavailable' as const;
 }
 
+/** A subscription's waiting list is full: the delivery is refused, to be retried later, instead of queued. */
+export class DeliveryBacklogFullError extends AppError {
+  readonly code = 'EVENT_DELIVERY_BACKLOG_FULL';
+  readonly kind = 'unavailable' as const;
+}
+
+/** Intake is shed: the events already accepted wait longer than the configured backlog allows. */
+export class BackloggedError extends AppError {
+  readonly code = 'SERVICE_BACKLOGGED';
+  readonly kind = 'unavailable' as const;
+}
+
 /** A replay names a subscription this process does not serve. */
 export class SubscriptionNotHereError extends AppError {
   readonly code = 'SUBSCRIPTION_NOT_HERE';

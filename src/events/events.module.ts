@@ -1,11 +1,14 @@
 import { Global, Module, Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ModuleRef } from '@nestjs/core';
+import { Backlog } from './admission/backlog';
+import { ShedWhenBackloggedGuard } from './admission/shed-when-backlogged.guard';
 import { DeliveryFailures } from './delivery/delivery-failures';
 import { DeliveryJournal } from './delivery/delivery-journal';
 import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
+import { TimedOutTransactions } from './delivery/timed-out-transactions';
 import { EventLog } from './event-log';
 import { EventsConfig, eventsConfig } from './events.config';
 import { Inbox } from './inbox/inbox';
@@ -58,11 +61,14 @@ const transport: Provider = {
     DeliveryJournal,
     EventRouter,
     DeliveryTransaction,
+    TimedOutTransactions,
     OutboxDispatcher,
     EventBusServer,
     InProcessTransport,
+    Backlog,
+    ShedWhenBackloggedGuard,
     transport,
   ],
-  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT],
+  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT, Backlog, ShedWhenBackloggedGuard],
 })
 export class EventsModule {}

@@ -20,17 +20,23 @@ export interface Subscription {
    * there the receiver applies it after delivery, with the same result.
    */
   readonly when?: (data: any, event: CloudEvent<unknown>) => boolean;
+  /**
+   * The handler reaches outside the database (a webhook, a gateway without idempotency keys): each event is
+   * delivered in a transaction of its own, never batched, so another event's failure never runs it again.
+   */
+  readonly external?: boolean;
 }
 
 export interface SubscribeOptions extends Partial<DeliveryPolicy> {
   readonly subscriber: string;
   readonly when?: Subscription['when'];
+  readonly external?: boolean;
 }
 
 /** Key under which the subscription travels in Nest's `@EventPattern` extras. */
 export const SUBSCRIPTION_EXTRA = 'subscription';
 
-export function Subscribe(contract: EventContract, { subscriber, when, ...delivery }: SubscribeOptions): MethodDecorator {
+export function Subscribe(contract: EventContract, { subscriber, when, external, ...delivery }: SubscribeOptions): MethodDecorator {
   return (target, key, descriptor) => {
     const subscription: Subscription = {
       name: `${subscriber}-${kebabCase(target.constructor.name.replace(/Handler$/, ''))}`,
@@ -38,6 +44,7 @@ export function Subscribe(contract: EventContract, { subscriber, when, ...delive
       contract,
       delivery: deliveryPolicy(delivery),
       when,
+      external,
     };
     EventPattern(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
   };

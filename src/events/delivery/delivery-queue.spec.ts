@@ -70,4 +70,19 @@ describe('DeliveryQueue', () => {
     await results;
     expect(peak).toBe(3);
   });
+
+  it('refuses an arrival at once, with a retryable error, when maxWaiting already wait', async () => {
+    const gate = deferred();
+    const queue = new DeliveryQueue<number, number>(1, 10, async (items) => {
+      await gate.promise;
+      return items.map((value) => ({ value }));
+    }, 2);
+    const accepted = [1, 2, 3].map((n) => queue.submit(n));
+    expect(queue.depth).toBe(2);
+
+    await expect(queue.submit(4)).rejects.toMatchObject({ code: 'EVENT_DELIVERY_BACKLOG_FULL', kind: 'unavailable' });
+    gate.release();
+    expect(await Promise.all(accepted)).toEqual([1, 2, 3]);
+    expect(queue.depth).toBe(0);
+  });
 });

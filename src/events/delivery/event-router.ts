@@ -5,11 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { catalogName } from '../catalog';
-import { DeliveryTimeoutError, MalformedEventError, SubscriptionNotHereError } from '../errors';
+import { MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
 import { DeadLetter, DeadLetterSink, localDeadLetterSink } from './dead-letter-sink';
 import { codeOf, DeliveryJournal, messageOf, Outcome } from './delivery-journal';
+import { DeliveryDeadline } from './delivery-deadline';
 import { DeliveryQueue } from './delivery-queue';
 import { Delivery, DeliveryTransaction } from './delivery-transaction';
 import { backoffMs } from './delivery-policy';
@@ -104,12 +105,24 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   private queue(subscription: LocalSubscription): DeliveryQueue<Delivery, Outcome> {
     let queue = this.queues.get(subscription.name);
     if (!queue) {
-      // The timeout bounds the batch's transaction, not its wait for a free slot.
-      const run = (deliveries: Delivery[]) => withTimeout(this.transaction.run(subscription, deliveries), durationMs(subscription.delivery.timeout), subscription.name);
-      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, this.config.EVENTS_DELIVERY_BATCH, run);
+      // The timeout bounds the batch's transactions, not its wait for a free slot; the slot frees only once they ended.
+      const run = async (deliveries: Delivery[]) => {
+        const deadline = new DeliveryDeadline(durationMs(subscription.delivery.timeout), subscription.name);
+        try {
+          return await this.transaction.run(subscription, deliveries, deadline);
+        } finally {
+          deadline.clear();
+        }
+      };
+      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, subscription.external ? 1 : this.config.EVENTS_DELIVERY_BATCH, run, this.config.EVENTS_DELIVERY_QUEUE_LIMIT);
       this.queues.set(subscription.name, queue);
     }
     return queue;
+  }
+
+  /** Deliveries waiting for a slot now, by subscription (those that had any since start). */
+  waiting(): Map<string, number> {
+    return new Map([...this.queues].map(([name, queue]) => [name, queue.depth]));
   }
 
   /**
@@ -157,17 +170,5 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   async deadLetter(letter: DeadLetter): Promise<void> {
     if (!this.deadLetters) throw new Error(`no dead-letter sink reachable from this process for ${letter.subscription}`);
     await this.deadLetters.accept(letter);
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeliveryTimeoutError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

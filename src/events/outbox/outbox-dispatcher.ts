@@ -12,6 +12,8 @@ const MAX_RETRY_DELAY_MS = 60_000;
 /** Marking rows dispatched waits this long to gather a batch: a late mark costs nothing, the rows stay leased. */
 const MARK_DELAY_MS = 50;
 const MARK_BATCH = 256;
+/** The ready list holds at most this many rows per dispatch slot; the rest wait in the outbox. */
+const READY_PER_SLOT = 4;
 /**
  * Marking and renewing both update many rows at once, concurrently: each locks its rows in id order first,
  * or two of them locking the same rows in different orders deadlock.
@@ -65,11 +67,26 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     this.kick();
   }
 
-  /** Rows this process committed and leased to itself: sent without being claimed. */
+  /** Committed events handed to this dispatcher and waiting for a dispatch slot. */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  /** Rows this process committed and leased to itself: sent without being claimed, as many as the ready list holds. */
   private handOver(rows: LeasedEvent[]): void {
     if (rows.length === 0) return;
-    this.ready.push(...rows);
+    const room = Math.max(0, READY_PER_SLOT * this.config.EVENTS_DISPATCH_CONCURRENCY - this.ready.length);
+    this.ready.push(...rows.slice(0, room));
+    if (rows.length > room) void this.releaseLeases(rows.slice(room));
     this.outsideRequests(() => this.sendReady());
+  }
+
+  /** The ready list is full: the rest go back to the outbox, due now, for a claim once there is room. */
+  private async releaseLeases(rows: LeasedEvent[]): Promise<void> {
+    this.backlog = true;
+    await this.db
+      .query(`UPDATE events.outbox o SET next_attempt_at = now() FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id AND o.dispatched_at IS NULL`, [rows.map((row) => row.id)])
+      .catch((error: Error) => this.logger.error(`releasing ${rows.length} outbox rows failed: ${error.message}`));
   }
 
   private sendReady(): void {

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ShedWhenBacklogged } from '../admission/shed-when-backlogged.guard';
 import { EventRouter } from '../delivery/event-router';
 import { MalformedEventError, UnknownEventTypeError } from '../errors';
 import { cloudEventsOf } from './cloud-events-request';
@@ -15,6 +16,7 @@ export class CloudEventsReceiver {
 
   @Post('/')
   @HttpCode(204)
+  @ShedWhenBacklogged()
   async receive(@Req() request: FastifyRequest): Promise<void> {
     const deliveries = cloudEventsOf(request).map((event) => {
       if (event.datacontenttype !== undefined && !/^application\/json\b/.test(event.datacontenttype)) {

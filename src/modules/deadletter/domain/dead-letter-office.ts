@@ -4,7 +4,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { DataSource } from 'typeorm';
-import { DeadLetter, DeadLetterSink, EventRouter, Outbox } from '../../../events';
+import { DeadLetter, DeadLetterSink, EventRouter, Outbox, storableDeadLetter } from '../../../events';
 import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from './dead-letter.errors';
 
@@ -48,7 +48,8 @@ export class DeadLetterOffice implements DeadLetterSink {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
-  async accept(letter: DeadLetter): Promise<void> {
+  async accept(received: DeadLetter): Promise<void> {
+    const letter = storableDeadLetter(received);
     const { event } = letter;
     await this.db.query(
       `INSERT INTO deadletter.events (subscription, event_id, event_source, event_type, subject, event, attempts, error_code, error_message)

@@ -27,7 +27,8 @@ export class Notifier {
 
   async notify(message: Message): Promise<void> {
     for (const channel of this.channels) {
-      await channel.send(message);
+      // An external channel is sent after the commit, from the notification.send published here (Courier).
+      if (!channel.external) await channel.send(message);
       await this.txHost.tx.query(
         'INSERT INTO notification.notifications (user_id, order_id, channel, title, body) VALUES ($1, $2, $3, $4, $5)',
         [message.userId, message.orderId, channel.name, message.title, message.body],

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ShedWhenBacklogged } from '../../../events';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { SafeText } from '../../../platform/validation/safe-text';
 import { OrderBook, OrderView } from '../domain/order-book';
@@ -24,6 +25,7 @@ export class OrdersController {
    */
   @Post()
   @HttpCode(202)
+  @ShedWhenBacklogged()
   async place(
     @Body(new ZodPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

@@ -15,17 +15,25 @@ export class Cashier {
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
   ) {}
 
+  /**
+   * Records the intent first, then calls the gateway with the order id as its idempotency key, then records the
+   * result. A request for an order that has a payment already (another event, a replay) stops at the intent,
+   * before the gateway; a concurrent one waits on the intent's row lock, then stops there too. When the
+   * transaction rolls back after the call (a batch-mate failed), the retry calls again with the same key,
+   * which the gateway answers with the charge it made.
+   */
   async takePayment(request: EventData<typeof PaymentRequest>): Promise<void> {
     const amountMinor = toMinorUnits(request.amount, request.currency);
+    const intended: unknown[] = await this.txHost.tx.query(
+      `INSERT INTO payment.payments (order_id, user_id, amount_minor, currency, method, status)
+       VALUES ($1, $2, $3, $4, $5, 'pending') ON CONFLICT DO NOTHING RETURNING 1`,
+      [request.orderId, request.userId, amountMinor, request.currency, request.method],
+    );
+    if (intended.length === 0) return;
     const outcome = await this.gateway.charge({ idempotencyKey: request.orderId, amountMinor, currency: request.currency, method: request.method });
     const status = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
     const reason = outcome.status === 'declined' ? outcome.reason : undefined;
-    const recorded: unknown[] = await this.txHost.tx.query(
-      `INSERT INTO payment.payments (order_id, user_id, amount_minor, currency, method, status, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
-      [request.orderId, request.userId, amountMinor, request.currency, request.method, status, reason ?? null],
-    );
-    if (recorded.length === 0) return;
+    await this.txHost.tx.query('UPDATE payment.payments SET status = $2, reason = $3 WHERE order_id = $1', [request.orderId, status, reason ?? null]);
     await this.outbox.publish(PaymentResult, { orderId: request.orderId, userId: request.userId, status, amount: request.amount, reason }, request.orderId);
   }
 }

@@ -21,4 +21,19 @@ describe('simulated gateway', () => {
     await expect(flaky.charge(charge('test_flaky'))).rejects.toBeInstanceOf(GatewayUnavailableError);
     await expect(flaky.charge(charge('test_flaky'))).resolves.toEqual({ status: 'succeeded' });
   });
+
+  it('remembers a bounded number of flaky orders, forgetting the oldest first', async () => {
+    const flaky = gateway();
+    const orders = Array.from({ length: SimulatedGateway.FLAKY_ORDERS_REMEMBERED + 2 }, (_, n) => `order-${n}`);
+    for (const order of orders) await expect(flaky.charge(charge('test_flaky', 1000, order))).rejects.toBeInstanceOf(GatewayUnavailableError);
+
+    expect(flaky.flakyOrders).toBe(SimulatedGateway.FLAKY_ORDERS_REMEMBERED);
+    // The newest order is remembered (its second failure, then success); the oldest was forgotten and starts over.
+    const newest = charge('test_flaky', 1000, orders[orders.length - 1]);
+    await expect(flaky.charge(newest)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    await expect(flaky.charge(newest)).resolves.toEqual({ status: 'succeeded' });
+    const oldest = charge('test_flaky', 1000, orders[0]);
+    await expect(flaky.charge(oldest)).rejects.toBeInstanceOf(GatewayUnavailableError);
+    await expect(flaky.charge(oldest)).rejects.toBeInstanceOf(GatewayUnavailableError);
+  });
 });

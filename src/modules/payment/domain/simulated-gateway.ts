@@ -18,11 +18,18 @@ import { ChargeOutcome, ChargeRequest, PaymentGateway } from './payment-gateway'
 @Injectable()
 export class SimulatedGateway implements PaymentGateway {
   static readonly FLAKY_FAILURES = 2;
+  /** Flaky orders remembered at most: an order that never comes back (dead-lettered, crashed) is forgotten, oldest first. */
+  static readonly FLAKY_ORDERS_REMEMBERED = 10_000;
   private readonly flakyAttempts = new Map<string, number>();
   private readonly maxAmount: string;
 
   constructor(@Inject(paymentConfig.KEY) config: PaymentConfig) {
     this.maxAmount = config.PAYMENT_MAX_AMOUNT;
+  }
+
+  /** How many flaky orders the simulator remembers now. */
+  get flakyOrders(): number {
+    return this.flakyAttempts.size;
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
@@ -41,6 +48,8 @@ export class SimulatedGateway implements PaymentGateway {
       return false;
     }
     this.flakyAttempts.set(key, attempts);
+    // A Map iterates in insertion order: its first key is the oldest order.
+    if (this.flakyAttempts.size > SimulatedGateway.FLAKY_ORDERS_REMEMBERED) this.flakyAttempts.delete(this.flakyAttempts.keys().next().value!);
     return true;
   }
 }

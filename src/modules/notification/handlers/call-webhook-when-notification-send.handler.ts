@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { DeliveryContext, EventData, Subscribe } from '../../../events';
+import { Courier } from '../domain/courier';
+import { NotificationSend } from '../notification.events';
+
+/** The webhook, called from committed state: `external` keeps this subscription out of shared batches. */
+@Controller()
+export class CallWebhookWhenNotificationSendHandler {
+  constructor(private readonly courier: Courier) {}
+
+  @Subscribe(NotificationSend, { subscriber: 'notification', external: true, when: (notification: EventData<typeof NotificationSend>) => notification.channel === 'webhook', retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
+  handle(@Payload() notification: EventData<typeof NotificationSend>, @Ctx() context: DeliveryContext): Promise<void> {
+    return this.courier.carry(notification, context.event.id);
+  }
+}
