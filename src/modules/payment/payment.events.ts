@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineEvent, EventType, MoneyAmount } from '../../events';
 
-/** `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit). */
+/**
+ * `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit).
+ * The status travels as the `paymentstatus` attribute too, so a Trigger can select the failures.
+ */
 export const PaymentResult = defineEvent(
   EventType.PaymentResult,
   'payment',
@@ -12,4 +15,5 @@ export const PaymentResult = defineEvent(
     amount: MoneyAmount,
     reason: z.string().optional(),
   }),
+  (result) => ({ paymentstatus: result.status }),
 );
