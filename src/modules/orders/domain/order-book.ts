@@ -6,6 +6,7 @@ import { EventData, EventLog, Outbox, TimelineEntry, toDecimal, toMinorUnits } f
 import { OrderCreated } from '../orders.events';
 import { Order, OrderLine } from './order.entity';
 import { OrderNotFoundError } from './order-not-found.error';
+import { OrderNotRecordedYetError } from './order-not-recorded-yet.error';
 import { OrderStatus, reachableFrom } from './order-status';
 
 export interface PlaceOrder {
@@ -64,14 +65,24 @@ export class OrderBook {
    * payment result before the request that priced it). A total is recorded either way: it is a fact, not a step.
    */
   async advance(orderId: string, to: OrderStatus, totalMinor?: number): Promise<void> {
-    await this.txHost.tx.query(
+    const [, moved] = (await this.txHost.tx.query(
       `UPDATE orders.orders
        SET status = CASE WHEN status = ANY($4::text[]) THEN $2 ELSE status END,
            total_minor = coalesce($3, total_minor),
            updated_at = CASE WHEN status = ANY($4::text[]) THEN now() ELSE updated_at END
        WHERE id = $1 AND (status = ANY($4::text[]) OR $3::bigint IS NOT NULL)`,
       [orderId, to, totalMinor ?? null, reachableFrom(to)],
-    );
+    )) as [unknown, number];
+    if (moved === 0) await this.mustBeRecorded(orderId);
+  }
+
+  /**
+   * An event about an order this module has not recorded yet (its `order.created` still on its way: each
+   * subscription runs on its own) is retried, never dropped as if the step were already passed.
+   */
+  private async mustBeRecorded(orderId: string): Promise<void> {
+    const found: unknown[] = await this.txHost.tx.query('SELECT 1 FROM orders.orders WHERE id = $1', [orderId]);
+    if (found.length === 0) throw new OrderNotRecordedYetError(`order ${orderId} is not recorded yet: retry once its order.created is`);
   }
 
   async find(orderId: string): Promise<OrderView> {
