@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
@@ -9,7 +9,7 @@ import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../src/events/catalog'
 import { MODULE_NAMES, MODULES } from '../src/modules';
 import { kafkaChannelTemplate } from '../src/split/manifests/channel-broker';
 import { connectionBudget, ConnectionBudgetError, RESERVED_CONNECTIONS } from '../src/split/manifests/connection-budget';
-import { generate, HEADER, IMAGE_TAG, KNATIVE_DIR, knativeFiles, renderKnativeFiles } from '../src/split/manifests/generate';
+import { generate, HEADER, IMAGE_TAG, KNATIVE_DIR, knativeFiles, readyRevisionsInCluster, renderKnativeFiles } from '../src/split/manifests/generate';
 import { knativeService, Manifest, scalingAnnotations, trigger } from '../src/split/manifests/knative';
 import { BASE_DIR, CHANNEL_BROKER_DIR, KAFKA_BROKER_DIR, OVERLAY_DIRS } from '../src/split/manifests/layout';
 import { collectSubscriptions } from '../src/split/manifests/subscriptions';
@@ -348,6 +348,19 @@ describe('Knative manifests (deploy/knative)', () => {
         ]);
         expect(service.metadata.annotations).toEqual({ 'serving.knative.dev/rollout-duration': '300s' });
         expect(schemaErrors(service)).toEqual([]);
+      }
+    });
+
+    it("reads each Service's latest ready revision from the cluster with kubectl", () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
+      try {
+        // A stand-in kubectl that checks its arguments and answers as `get ksvc -o json` does.
+        const answer = { items: [{ metadata: { name: 'orders' }, status: { latestReadyRevisionName: 'orders-00004' } }, { metadata: { name: 'payment' }, status: {} }] };
+        writeFileSync(join(dir, 'kubectl'), `#!/bin/sh\n[ "$*" = "-n shop get ksvc -o json" ] || exit 3\necho '${JSON.stringify(answer)}'\n`);
+        chmodSync(join(dir, 'kubectl'), 0o755);
+        expect(readyRevisionsInCluster('shop', join(dir, 'kubectl'))).toEqual({ orders: 'orders-00004' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -68,8 +68,8 @@ export function generate({ check = false, dir = KNATIVE_DIR, options = {} as Gen
 }
 
 /** Each Service's `status.latestReadyRevisionName`, read from the cluster with kubectl. */
-export function readyRevisionsInCluster(namespace = NAMESPACE): Record<string, string> {
-  const list = JSON.parse(execFileSync('kubectl', ['-n', namespace, 'get', 'ksvc', '-o', 'json'], { encoding: 'utf8' })) as { items: Array<{ metadata: { name: string }; status?: { latestReadyRevisionName?: string } }> };
+export function readyRevisionsInCluster(namespace = NAMESPACE, kubectl = 'kubectl'): Record<string, string> {
+  const list = JSON.parse(execFileSync(kubectl, ['-n', namespace, 'get', 'ksvc', '-o', 'json'], { encoding: 'utf8' })) as { items: Array<{ metadata: { name: string }; status?: { latestReadyRevisionName?: string } }> };
   return Object.fromEntries(list.items.filter((item) => item.status?.latestReadyRevisionName).map((item) => [item.metadata.name, item.status!.latestReadyRevisionName!]));
 }
 
