@@ -7,7 +7,7 @@ import { ServiceConnections } from './connection-budget';
 /**
  * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Trigger per
  * `@Subscribe` declaration (same filter, same delivery policy), one SinkBinding per publishing module, and the
- * Broker of each overlay (kustomize.ts lays them out). Pure: the caller passes what it read from the code
+ * Broker of each overlay (layout.ts lays them out). Pure: the caller passes what it read from the code
  * (see subscriptions.ts).
  */
 
