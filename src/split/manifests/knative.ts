@@ -138,9 +138,12 @@ export function knativeService(module: RunnableModule, connections: ServiceConne
   };
 }
 
-/** The namespace the overlays put everything in. */
+/**
+ * The namespace the overlays put everything in, opted in to SinkBinding injection for clusters whose Eventing
+ * webhook runs with SINK_BINDING_SELECTION_MODE=inclusion (the default, exclusion, needs no label).
+ */
 export function namespace(): Manifest {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(NAMESPACE) };
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(NAMESPACE, undefined, { 'bindings.knative.dev/include': 'true' }) };
 }
 
 /** The Broker every module publishes to and every Trigger reads from, of the given class and config. */
