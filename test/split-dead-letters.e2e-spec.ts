@@ -91,7 +91,7 @@ describe('the Broker double', () => {
       if (calls > 1) answer.writeHead(204).end();
     }).listen(0, '127.0.0.1');
     await once(subscriber, 'listening');
-    const broker = new BrokerDouble([{ name: 'slow', attributes: { type: 'com.example.slow' }, subscriber: 'slow', ordered: false, delivery: { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.01S', timeout: 'PT0.3S' } }]);
+    const broker = new BrokerDouble([{ name: 'slow', attributes: { type: 'com.example.slow' }, subscriber: 'slow', ordered: false, delivery: { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.01S', timeout: 'PT2S' } }]);
     try {
       await broker.start();
       broker.serve('slow', `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/`);
