@@ -1,6 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
@@ -9,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
 import { BrokerDouble } from './support/split/broker-double';
-import { BundleProcess, buildSplitBundles, WITHOUT_NODE_MODULES } from './support/split/bundles';
+import { BundleProcess, buildSplitBundles } from './support/split/bundles';
 import { ADMIN_TOKEN } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -205,14 +204,45 @@ describe('each built bundle keeps the Knative contract', () => {
     }
   });
 
-  it('refuses to start in http mode without K_SINK, naming it in one fatal JSON line', async () => {
-    const child = spawn(process.execPath, [...WITHOUT_NODE_MODULES, join(build.dir, 'split/payment/main.js')], { env: { ...process.env, DATABASE_URL: db.url, PORT: '0', K_SINK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const output: string[] = [];
-    child.stderr!.on('data', (chunk) => output.push(String(chunk)));
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(1);
-    const lines = output.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toEqual([expect.objectContaining({ level: 'fatal', code: 'CONFIG_INVALID', msg: expect.stringMatching(/invalid http-transport configuration:\n\s+K_SINK:/) })]);
+  it('retries a payment.request that reaches orders before the order is recorded, and ends with the order paid', async () => {
+    const orderId = randomUUID();
+    const early = event('payment.request', { orderId, userId: 'ursula', amount: '24.99', currency: 'USD', method: 'card' });
+    // Before the order.created: a 5xx, so the Broker retries it instead of the step being lost.
+    expect(await post(url('orders'), HTTP.binary(early))).toBe(503);
+    expect(await post(url('orders'), HTTP.binary(event('order.created', CONTRACTS[0].data(orderId))))).toBe(204);
+    expect(await post(url('orders'), HTTP.binary(early))).toBe(204);
+    expect(await post(url('orders'), HTTP.binary(event('payment.result', { orderId, userId: 'ursula', status: 'succeeded', amount: '24.99' })))).toBe(204);
+    const [order] = await db.query<{ status: string; total_minor: string }>('SELECT status, total_minor FROM orders.orders WHERE id = $1', [orderId]);
+    expect(order).toEqual({ status: 'paid', total_minor: '2499' });
+  });
+
+  it('serves without K_SINK, as a first revision before its SinkBinding, and a revision with a sink sends what it held', async () => {
+    // A database of its own: the suite's other bundles have a sink and would dispatch the held event at once.
+    const own = await createTestDatabase();
+    const sinkless = new BundleProcess('inventory', build.dir, { DATABASE_URL: own.url, K_SINK: '' });
+    const bound = new BundleProcess('inventory', build.dir, { DATABASE_URL: own.url, K_SINK: sink.url });
+    try {
+      await sinkless.start();
+      const ready = (await (await fetch(`${sinkless.url}/readyz`)).json()) as { details: Record<string, unknown> };
+      expect(ready.details.transport).toEqual({ status: 'up', message: expect.stringMatching(/sink pending/) });
+      expect(await (await fetch(`${sinkless.url}/metrics`)).text()).toMatch(/^events_sink_pending 1$/m);
+
+      const orderId = randomUUID();
+      expect(await post(sinkless.url, HTTP.binary(event('order.created', { orderId, userId: 'ursula', items: [{ sku: 'SKU-002', quantity: 1 }] })))).toBe(204);
+      const held = await own.query<{ type: string }>('SELECT type FROM events.outbox WHERE subject = $1 AND dispatched_at IS NULL', [orderId]);
+      expect(held.map((row) => row.type)).toEqual([TYPE('payment.request')]);
+      await sinkless.stop();
+      expect(emitted('payment.request', orderId)).toEqual([]);
+
+      await bound.start();
+      expect(await (await fetch(`${bound.url}/metrics`)).text()).toMatch(/^events_sink_pending 0$/m);
+      await eventually(() => expect(emitted('payment.request', orderId)).toHaveLength(1));
+      expect(emitted('payment.request', orderId)[0]).toMatchObject({ source: 'inventory', partitionkey: orderId });
+    } finally {
+      await sinkless.stop('SIGKILL');
+      await bound.stop();
+      await own.drop();
+    }
   });
 
   it('finishes the delivery in flight before it exits on SIGTERM, as when Knative scales it to zero', async () => {

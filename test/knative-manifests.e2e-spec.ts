@@ -1,22 +1,27 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../src/events/catalog';
 import { MODULE_NAMES, MODULES } from '../src/modules';
-import { CHANNEL_BROKER_DIR, kafkaChannelTemplate } from '../src/split/manifests/channel-broker';
-import { generate, HEADER, KNATIVE_DIR, renderKnativeFiles, sinkBoundModules } from '../src/split/manifests/generate';
-import { knativeManifests, knativeService, Manifest, MANIFEST_FILES, scalingAnnotations, trigger } from '../src/split/manifests/knative';
+import { kafkaChannelTemplate } from '../src/split/manifests/channel-broker';
+import { connectionBudget, ConnectionBudgetError, RESERVED_CONNECTIONS } from '../src/split/manifests/connection-budget';
+import { generate, HEADER, IMAGE_TAG, KNATIVE_DIR, knativeFiles, readyRevisionsInCluster, renderKnativeFiles } from '../src/split/manifests/generate';
+import { knativeService, Manifest, scalingAnnotations, trigger } from '../src/split/manifests/knative';
+import { BASE_DIR, CHANNEL_BROKER_DIR, KAFKA_BROKER_DIR, OVERLAY_DIRS } from '../src/split/manifests/layout';
 import { collectSubscriptions } from '../src/split/manifests/subscriptions';
 
 /**
  * The Knative manifests under deploy/knative are what the code declares (one Trigger per @Subscribe, same filter,
- * same delivery) and are valid against Knative's own CRD schemas (test/fixtures/schemas/knative, see its SOURCES.md).
+ * same delivery), every kustomization builds with `kubectl kustomize`, and what it builds is valid against
+ * Knative's own CRD schemas and the Kubernetes definitions (test/fixtures/schemas, see the SOURCES.md files).
  */
 
 const REFERENCE = resolve(__dirname, 'fixtures/schemas/knative');
+const K8S_DEFINITIONS = resolve(__dirname, 'fixtures/schemas/k8s/k8s-1.36-definitions-subset.json');
 
 /** CRD file per apiVersion/kind (group/version kind, as SOURCES.md keys them). */
 const CRDS: Record<string, string> = {
@@ -76,17 +81,43 @@ function keywords(schema: unknown, found = new Set<string>()): Set<string> {
   return found;
 }
 
-function validators(): Record<string, ValidateFunction> {
-  const schemas = Object.fromEntries(
-    Object.entries(CRDS).map(([key, file]) => {
+/** Core kinds from the Kubernetes definitions, strict like the CRDs; IntOrString and Quantity take either type. */
+const CORE_KINDS: Record<string, string> = {
+  'v1 Namespace': 'io.k8s.api.core.v1.Namespace',
+  'v1 ConfigMap': 'io.k8s.api.core.v1.ConfigMap',
+};
+
+function coreSchemas(): Record<string, Schema> {
+  const { definitions } = JSON.parse(readFileSync(K8S_DEFINITIONS, 'utf8')) as { definitions: Record<string, Schema> };
+  const strict = Object.fromEntries(Object.entries(definitions).map(([name, schema]) => [name, pruning(schema)]));
+  strict['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] = { type: ['integer', 'string'] };
+  strict['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { type: ['string', 'number'] };
+  return Object.fromEntries(
+    Object.entries(CORE_KINDS).map(([key, name]) => {
       const [apiVersion, kind] = key.split(' ');
-      return [key, crdSchema(file, apiVersion, kind)];
+      const root: Schema = { ...strict[name], required: ['apiVersion', 'kind', 'metadata'] };
+      root.properties = { ...root.properties, apiVersion: { const: apiVersion }, kind: { const: kind } };
+      return [key, { ...root, definitions: strict }];
     }),
   );
+}
+
+function validators(): Record<string, ValidateFunction> {
+  const schemas: Record<string, Schema> = {
+    ...Object.fromEntries(
+      Object.entries(CRDS).map(([key, file]) => {
+        const [apiVersion, kind] = key.split(' ');
+        return [key, crdSchema(file, apiVersion, kind)];
+      }),
+    ),
+    ...coreSchemas(),
+  };
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+  ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
+  ajv.addFormat('int-or-string', true);
   ajv.addVocabulary([...keywords(Object.values(schemas))]);
   return Object.fromEntries(Object.entries(schemas).map(([key, schema]) => [key, ajv.compile(schema)]));
 }
@@ -95,37 +126,50 @@ const VALIDATE = validators();
 
 function schemaErrors(manifest: Manifest): string[] {
   const validate = VALIDATE[`${manifest.apiVersion} ${manifest.kind}`];
-  if (!validate) return [`no CRD schema for ${manifest.apiVersion} ${manifest.kind}`];
+  if (!validate) return [`no schema for ${manifest.apiVersion} ${manifest.kind}`];
   const where = `${manifest.kind}/${manifest.metadata?.name}`;
   if (validate(manifest)) return [];
   return (validate.errors ?? []).map((e) => `${where}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
-}
-
-function generated() {
-  const declared = collectSubscriptions();
-  return {
-    declared,
-    manifests: knativeManifests({ modules: MODULE_NAMES.map((name) => MODULES[name]), subscriptions: declared.map(({ subscription }) => subscription), publishers: sinkBoundModules() }),
-  };
 }
 
 function committed(file: string): Manifest[] {
   return parseAllDocuments(readFileSync(resolve(KNATIVE_DIR, file), 'utf8')).map((doc) => doc.toJS());
 }
 
-describe('Knative manifests (deploy/knative)', () => {
-  const { declared, manifests } = generated();
-  const all = MANIFEST_FILES.flatMap((file) => manifests[file]);
+/** Every file under a directory, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
 
-  it('are what the code declares: the committed files equal the generator output', () => {
-    for (const file of MANIFEST_FILES) expect({ file, docs: committed(file) }).toEqual({ file, docs: manifests[file] });
+/** What `kubectl kustomize <dir>` builds: the test needs kubectl, and says so instead of skipping. */
+function kustomize(dir: string): Manifest[] {
+  let output: string;
+  try {
+    output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
+    if (code === 'ENOENT') throw new Error('kubectl is not installed: this test builds every kustomization with `kubectl kustomize` (install kubectl 1.27 or later, which includes kustomize)');
+    throw new Error(`kubectl kustomize ${relative(KNATIVE_DIR, dir) || '.'} failed: ${stderr ?? (error as Error).message}`);
+  }
+  return parseAllDocuments(output).map((doc) => doc.toJS());
+}
+
+describe('Knative manifests (deploy/knative)', () => {
+  const declared = collectSubscriptions();
+  const files = knativeFiles();
+  const triggers = committed(`${BASE_DIR}/triggers.yaml`);
+  const services = committed(`${BASE_DIR}/services.yaml`);
+
+  it('are what the code declares: the committed files equal the generator output, and nothing else is there', () => {
     const rendered = renderKnativeFiles();
     for (const [file, content] of Object.entries(rendered)) {
       expect(content.startsWith(`# ${HEADER}\n`)).toBe(true);
       expect({ file, content: readFileSync(resolve(KNATIVE_DIR, file), 'utf8') }).toEqual({ file, content });
     }
-    expect(committed('kustomization.yaml')[0].resources).toEqual([...MANIFEST_FILES]);
-    expect(Object.keys(rendered)).toContain(`${CHANNEL_BROKER_DIR}/kustomization.yaml`);
+    expect(filesUnder(KNATIVE_DIR)).toEqual(Object.keys(rendered).sort());
     expect(generate({ check: true })).toEqual([]);
   });
 
@@ -133,55 +177,97 @@ describe('Knative manifests (deploy/knative)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'knative-'));
     try {
       cpSync(KNATIVE_DIR, dir, { recursive: true });
-      writeFileSync(join(dir, 'triggers.yaml'), '# edited by hand\n');
-      expect(generate({ check: true, dir }).map((path) => path.split('/').pop())).toEqual(['triggers.yaml']);
-      expect(readFileSync(join(dir, 'triggers.yaml'), 'utf8')).toBe('# edited by hand\n');
-      expect(generate({ dir }).map((path) => path.split('/').pop())).toEqual(['triggers.yaml']);
+      writeFileSync(join(dir, BASE_DIR, 'triggers.yaml'), '# edited by hand\n');
+      expect(generate({ check: true, dir }).map((path) => relative(dir, resolve(path)))).toEqual([`${BASE_DIR}/triggers.yaml`]);
+      expect(readFileSync(join(dir, BASE_DIR, 'triggers.yaml'), 'utf8')).toBe('# edited by hand\n');
+      expect(generate({ dir })).toHaveLength(1);
       expect(generate({ check: true, dir })).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('validates every generated document against the Knative CRD schema of its kind', () => {
-    const kinds = new Set<string>();
-    for (const manifest of all) {
-      if (manifest.apiVersion === 'v1' && manifest.kind === 'ConfigMap') continue; // core kind, no Knative CRD
-      kinds.add(`${manifest.apiVersion} ${manifest.kind}`);
-      expect(schemaErrors(manifest)).toEqual([]);
-    }
-    expect([...kinds].sort()).toEqual(Object.keys(CRDS).filter((kind) => !kind.includes('KafkaChannel')).sort());
-    for (const manifest of all) expect(manifest.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'order-events' });
+  describe.each(OVERLAY_DIRS)('the %s overlay, as kubectl kustomize builds it', (overlay) => {
+    const built = kustomize(resolve(KNATIVE_DIR, overlay));
+
+    it('validates every document against the Knative CRD or Kubernetes schema of its kind', () => {
+      const kinds = new Set(built.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`));
+      expect([...kinds].sort()).toEqual(['eventing.knative.dev/v1 Broker', 'eventing.knative.dev/v1 Trigger', 'serving.knative.dev/v1 Service', 'sources.knative.dev/v1 SinkBinding', 'v1 ConfigMap', 'v1 Namespace']);
+      for (const manifest of built) expect(schemaErrors(manifest)).toEqual([]);
+    });
+
+    it('puts everything in one namespace, the Broker config included, and creates that Namespace', () => {
+      const [namespace, ...others] = built.filter((manifest) => manifest.kind === 'Namespace');
+      expect(others).toEqual([]);
+      for (const manifest of built.filter((m) => m.kind !== 'Namespace')) expect({ kind: manifest.kind, name: manifest.metadata.name, namespace: manifest.metadata.namespace }).toEqual({ kind: manifest.kind, name: manifest.metadata.name, namespace: namespace.metadata.name });
+      const [broker] = built.filter((manifest) => manifest.kind === 'Broker');
+      expect(built).toContainEqual(expect.objectContaining({ kind: 'ConfigMap', metadata: expect.objectContaining({ name: broker.spec.config.name, namespace: namespace.metadata.name }) }));
+      for (const manifest of built) expect(manifest.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'order-events' });
+    });
+
+    it('pins every image to the release tag, and runs it with the runtime default seccomp profile', () => {
+      const containers = built.filter((manifest) => manifest.kind === 'Service').map((service) => service.spec.template.spec.containers[0]);
+      expect(containers.map((container) => container.image).sort()).toEqual(MODULE_NAMES.map((module) => `toolsku/order-events-${module}:${IMAGE_TAG}`).sort());
+      expect(IMAGE_TAG).toMatch(/^\d+\.\d+\.\d+/);
+      for (const container of containers) expect(container.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    });
   });
 
-  it('has exactly one Trigger per declared subscription, with exactly its filter and delivery policy', () => {
+  it('runs the Kafka Broker with the bootstrap servers from its patch, and the channel-based Broker on a valid KafkaChannel template', () => {
+    const kafka = kustomize(resolve(KNATIVE_DIR, KAFKA_BROKER_DIR));
+    const [kafkaBroker] = kafka.filter((manifest) => manifest.kind === 'Broker');
+    expect(kafkaBroker.metadata.annotations['eventing.knative.dev/broker.class']).toBe('Kafka');
+    const [config] = kafka.filter((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === kafkaBroker.spec.config.name);
+    expect(config.data).toEqual({ 'bootstrap.servers': committed(`${KAFKA_BROKER_DIR}/bootstrap-servers.yaml`)[0].data['bootstrap.servers'], 'default.topic.partitions': '10', 'default.topic.replication.factor': '3' });
+
+    const channel = kustomize(resolve(KNATIVE_DIR, CHANNEL_BROKER_DIR));
+    const [channelBroker] = channel.filter((manifest) => manifest.kind === 'Broker');
+    expect(channelBroker.metadata.annotations['eventing.knative.dev/broker.class']).toBe('MTChannelBasedBroker');
+    const [template] = channel.filter((manifest) => manifest.kind === 'ConfigMap' && manifest.metadata.name === channelBroker.spec.config.name);
+    expect(parse(template.data['channel-template-spec'])).toEqual(kafkaChannelTemplate());
+    expect(schemaErrors({ ...kafkaChannelTemplate(), metadata: { name: 'template', labels: {} } })).toEqual([]);
+  });
+
+  it('builds the base alone too', () => {
+    expect(kustomize(resolve(KNATIVE_DIR, BASE_DIR)).map((manifest) => manifest.kind)).toContain('Namespace');
+  });
+
+  it('has exactly one Trigger per declared subscription, with its filter, its whole delivery policy and its ordering', () => {
     expect(declared.length).toBeGreaterThan(0);
-    const triggers = committed('triggers.yaml');
     expect(triggers.map((t) => t.metadata.name)).toEqual(declared.map(({ subscription }) => subscription.name));
     for (const { module, subscription } of declared) {
       const [t] = triggers.filter((candidate) => candidate.metadata.name === subscription.name);
-      const { retry, backoffPolicy, backoffDelay, deadLetter } = subscription.delivery;
+      const { retry, backoffPolicy, backoffDelay, timeout, deadLetter } = subscription.delivery;
+      const type = qualifiedType(subscription.contract.name, DEFAULT_EVENT_TYPE_PREFIX);
       expect(module).toBe(subscription.subscriber);
       expect(t.spec).toEqual({
         broker: 'order-events',
-        filter: { attributes: { type: qualifiedType(subscription.contract.name, DEFAULT_EVENT_TYPE_PREFIX) } },
+        ...(subscription.when ? { filters: [{ exact: { type } }, subscription.when] } : { filter: { attributes: { type } } }),
         subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: subscription.subscriber } },
         delivery: {
           retry,
           backoffPolicy,
           backoffDelay,
+          timeout,
           ...(deadLetter
             ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' }, uri: `/dead-letters/intake?subscription=${subscription.name}` } }
             : {}),
         },
       });
+      expect(t.metadata.annotations?.['kafka.eventing.knative.dev/delivery.order']).toBe(subscription.ordered ? 'ordered' : undefined);
     }
-    // Every subscriber and the dead-letter sink is a generated ksvc.
-    const services = new Set(manifests['services.yaml'].map((s) => s.metadata.name));
+    const names = new Set(services.map((s) => s.metadata.name));
     for (const t of triggers) {
-      expect(services).toContain(t.spec.subscriber.ref.name);
-      if (t.spec.delivery.deadLetterSink) expect(services).toContain(t.spec.delivery.deadLetterSink.ref.name);
+      expect(names).toContain(t.spec.subscriber.ref.name);
+      if (t.spec.delivery.deadLetterSink) expect(names).toContain(t.spec.delivery.deadLetterSink.ref.name);
     }
+  });
+
+  it('puts each subscription\'s when into its Trigger, so inventory is not woken for a payment that succeeded', () => {
+    const byName = Object.fromEntries(triggers.map((t) => [t.metadata.name, t.spec]));
+    expect(byName['inventory-release-stock-when-payment-failed'].filters).toEqual([{ exact: { type: 'com.toolsku.payment.result' } }, { exact: { paymentstatus: 'failed' } }]);
+    expect(byName['orders-record-order-when-order-created'].filters).toEqual([{ exact: { type: 'com.toolsku.order.created' } }, { not: { exact: { source: 'orders' } } }]);
+    expect(triggers.filter((t) => t.metadata.annotations).map((t) => t.metadata.name).sort()).toEqual(['orders-mark-reserved-when-payment-requested', 'orders-reject-when-stock-insufficient', 'orders-settle-when-payment-result']);
   });
 
   it('drops the dead-letter sink of a subscription declared with deadLetter: false', () => {
@@ -192,17 +278,17 @@ describe('Knative manifests (deploy/knative)', () => {
   });
 
   it('gives every ksvc both probes, the scale-to-zero annotations and a non-root security context', () => {
-    const services = committed('services.yaml');
     expect(services.map((s) => s.metadata.name)).toEqual(MODULE_NAMES);
     for (const service of services) {
       const template = service.spec.template;
-      expect(template.metadata.annotations).toEqual(scalingAnnotations(MODULES[service.metadata.name as keyof typeof MODULES].scaling));
+      const name = service.metadata.name as keyof typeof MODULES;
+      expect(template.metadata.annotations).toEqual(scalingAnnotations(MODULES[name].scaling, { maxScale: Number(template.metadata.annotations['autoscaling.knative.dev/max-scale']), poolSize: 0 }));
       expect(template.metadata.annotations['autoscaling.knative.dev/scale-to-zero-pod-retention-period']).toBeDefined();
       expect(template.spec.containers).toHaveLength(1);
       const [container] = template.spec.containers;
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
-      expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
       expect(container.securityContext.runAsUser).toBeGreaterThan(0);
       expect(container.env).toContainEqual({ name: 'MODULES', value: service.metadata.name });
       expect(container.env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'order-events-db', key: 'url' } } });
@@ -210,45 +296,90 @@ describe('Knative manifests (deploy/knative)', () => {
   });
 
   it('keeps payment warm (its own scaling default, declared in code) and every other module at min-scale 0', () => {
-    const minScale = Object.fromEntries(committed('services.yaml').map((s) => [s.metadata.name, s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']]));
+    const minScale = Object.fromEntries(services.map((s) => [s.metadata.name, s.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']]));
     expect(minScale).toEqual({ orders: '0', inventory: '0', payment: '1', notification: '0', deadletter: '0' });
   });
 
+  describe('the Postgres connection budget', () => {
+    const connectionsAt = (generatedServices: Manifest[]) =>
+      generatedServices.reduce((sum, service) => {
+        const pool = Number(service.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'DATABASE_POOL_SIZE').value);
+        return sum + pool * Number(service.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale']);
+      }, 0);
+
+    it('sizes every Service so that all of them at max-scale stay within 100 connections less the reserve', () => {
+      const total = connectionsAt(services);
+      expect(total).toBeLessThanOrEqual(100 - RESERVED_CONNECTIONS);
+      for (const service of services) {
+        const pool = Number(service.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'DATABASE_POOL_SIZE').value);
+        const own = declared.filter(({ subscription }) => subscription.subscriber === service.metadata.name).length;
+        expect(pool).toBeGreaterThan(own);
+      }
+    });
+
+    it('scales out further with a larger budget, never beyond what a module declares or 10', () => {
+      const larger = knativeFiles({ postgresConnections: 400 })[`${BASE_DIR}/services.yaml`];
+      expect(connectionsAt(larger)).toBeLessThanOrEqual(400 - RESERVED_CONNECTIONS);
+      expect(connectionsAt(larger)).toBeGreaterThan(connectionsAt(services));
+      for (const service of larger) expect(Number(service.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale'])).toBeLessThanOrEqual(10);
+    });
+
+    it('refuses to generate when the budget cannot hold one pod of a Service', () => {
+      expect(() => knativeFiles({ postgresConnections: 30 })).toThrow(ConnectionBudgetError);
+      expect(() => knativeFiles({ postgresConnections: 30 })).toThrow(/orders needs 1 pod\(s\) of 6 connections.*PgBouncer/);
+      expect(() => connectionBudget([MODULES.payment], () => 1, RESERVED_CONNECTIONS)).toThrow(/above the 10 reserved/);
+    });
+  });
+
   it('keeps the dead-letter intake inside the cluster', () => {
-    const [deadletter] = committed('services.yaml').filter((s) => s.metadata.name === 'deadletter');
+    const [deadletter] = services.filter((s) => s.metadata.name === 'deadletter');
     expect(deadletter.metadata.labels['networking.knative.dev/visibility']).toBe('cluster-local');
   });
 
-  it('splits traffic 90/10 between a tagged stable revision and the latest, when asked', () => {
-    const service = knativeService(MODULES.payment, { traffic: { stableRevision: '00001', canaryPercent: 10 } });
-    expect(service.spec.traffic).toEqual([
-      { tag: 'stable', revisionName: 'payment-00001', percent: 90 },
-      { tag: 'canary', latestRevision: true, percent: 10 },
-    ]);
-    expect(schemaErrors(service)).toEqual([]);
-    expect(() => knativeService(MODULES.payment, { traffic: { stableRevision: '00001', canaryPercent: 120 } })).toThrow(/canary percent/);
-  });
+  describe('a canary rollout', () => {
+    const stableRevisions = { orders: 'orders-00004', inventory: 'inventory-00002', payment: 'payment-00007', notification: 'notification-00002', deadletter: 'deadletter-00002' };
 
-  it('has a channel-based Broker overlay whose channel template is a valid KafkaChannel', () => {
-    const overlay = parse(readFileSync(resolve(KNATIVE_DIR, CHANNEL_BROKER_DIR, 'kustomization.yaml'), 'utf8'));
-    expect(overlay.resources).toEqual(['..', 'channel-template.yaml']);
-    expect(JSON.parse(overlay.patches[0].patch)).toContainEqual(expect.objectContaining({ value: 'MTChannelBasedBroker' }));
-    const config = parse(readFileSync(resolve(KNATIVE_DIR, CHANNEL_BROKER_DIR, 'channel-template.yaml'), 'utf8'));
-    const template = parse(config.data['channel-template-spec']);
-    expect(template).toEqual(kafkaChannelTemplate());
-    expect(schemaErrors({ ...template, metadata: { name: 'template', labels: {} } })).toEqual([]);
+    it("splits each Service's traffic between its own stable revision and the latest, both tagged, rolled out gradually when asked", () => {
+      const rollout = knativeFiles({ traffic: { canaryPercent: 10, stableRevisions, rolloutDuration: '300s' } })[`${BASE_DIR}/services.yaml`];
+      for (const service of rollout) {
+        expect(service.spec.traffic).toEqual([
+          { tag: 'stable', revisionName: stableRevisions[service.metadata.name as keyof typeof stableRevisions], percent: 90 },
+          { tag: 'canary', latestRevision: true, percent: 10 },
+        ]);
+        expect(service.metadata.annotations).toEqual({ 'serving.knative.dev/rollout-duration': '300s' });
+        expect(schemaErrors(service)).toEqual([]);
+      }
+    });
+
+    it("reads each Service's latest ready revision from the cluster with kubectl", () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
+      try {
+        // A stand-in kubectl that checks its arguments and answers as `get ksvc -o json` does.
+        const answer = { items: [{ metadata: { name: 'orders' }, status: { latestReadyRevisionName: 'orders-00004' } }, { metadata: { name: 'payment' }, status: {} }] };
+        writeFileSync(join(dir, 'kubectl'), `#!/bin/sh\n[ "$*" = "-n shop get ksvc -o json" ] || exit 3\necho '${JSON.stringify(answer)}'\n`);
+        chmodSync(join(dir, 'kubectl'), 0o755);
+        expect(readyRevisionsInCluster('shop', join(dir, 'kubectl'))).toEqual({ orders: 'orders-00004' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a Service without a stable revision name, and a percent out of range', () => {
+      const { payment, ...others } = stableRevisions;
+      expect(payment).toBeDefined();
+      expect(() => knativeFiles({ traffic: { canaryPercent: 10, stableRevisions: others } })).toThrow(/no stable revision of payment/);
+      expect(() => knativeService(MODULES.payment, { poolSize: 3, maxScale: 1 }, { traffic: { canaryPercent: 120, stableRevisions } })).toThrow(/canary percent/);
+    });
   });
 
   it('binds K_SINK to the Broker in every module that publishes events, and in deadletter for replays', () => {
-    const bindings = committed('sinkbindings.yaml');
+    const bindings = committed(`${BASE_DIR}/sinkbindings.yaml`);
     expect(bindings.map((b) => b.spec.subject.name).sort()).toEqual(['deadletter', 'inventory', 'notification', 'orders', 'payment']);
     for (const b of bindings) expect(b.spec.sink).toEqual({ ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'order-events' } });
-    const [brokerManifest] = committed('broker.yaml').filter((m) => m.kind === 'Broker');
-    expect(brokerManifest.metadata.annotations['eventing.knative.dev/broker.class']).toBe('Kafka');
   });
 
   describe('the schema check can fail', () => {
-    const [first] = manifests['triggers.yaml'];
+    const [first] = files[`${BASE_DIR}/triggers.yaml`];
 
     it('rejects a Trigger with retry: "five"', () => {
       const bad = structuredClone(first);
@@ -257,7 +388,7 @@ describe('Knative manifests (deploy/knative)', () => {
     });
 
     it('rejects a misspelt field, a bad name and a non-string label', () => {
-      const service = structuredClone(manifests['services.yaml'][0]);
+      const service = structuredClone(files[`${BASE_DIR}/services.yaml`][0]);
       service.spec.template.spec.containerConcurency = 50;
       expect(schemaErrors(service).join('\n')).toMatch(/must NOT have additional properties.*containerConcurency/);
       const bad = structuredClone(first);
@@ -266,6 +397,11 @@ describe('Knative manifests (deploy/knative)', () => {
       const errors = schemaErrors(bad).join('\n');
       expect(errors).toMatch(/\/metadata\/name must match pattern/);
       expect(errors).toMatch(/\/metadata\/labels\/replicas must be string/);
+    });
+
+    it('rejects a ConfigMap with a non-string value and a Namespace with a misspelt field', () => {
+      expect(schemaErrors({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { partitions: 10 } }).join('\n')).toMatch(/\/data\/partitions must be string/);
+      expect(schemaErrors({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, spec: { finalisers: [] } }).join('\n')).toMatch(/additional properties/);
     });
   });
 });

@@ -1,18 +1,23 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { request } from './scenarios/chain.scenarios';
 import { eventually } from './support/eventually';
+import { BrokerDouble, generatedTriggers, passes } from './support/split/broker-double';
 import { SplitTopology, startSplitTopology } from './support/split/split-topology';
 
 /**
- * Dead letters across the split Services: an event the subscribers refuse (4xx) goes from the Broker to the
- * dead-letter sink the generated Trigger names, the deadletter intake, once per failed subscription; a replay
- * sends it back through the Broker.
+ * The five split Services behind a Broker double that routes by the generated Triggers: each event reaches
+ * exactly the subscribers whose filters pass it, once; an event the subscribers refuse (4xx) goes to the
+ * dead-letter sink the Trigger names, the deadletter intake, once per failed subscription; a replay sends it
+ * back through the Broker.
  */
 
 const POISONED = ['orders-mark-reserved-when-payment-requested', 'payment-take-payment-when-payment-requested'];
 
-describe('dead letters across the five Knative Services', () => {
+describe('the five Knative Services behind the Broker double', () => {
   let topology: SplitTopology;
 
   beforeAll(async () => {
@@ -28,6 +33,27 @@ describe('dead letters across the five Knative Services', () => {
     expect(status).toBe(200);
     return body.items.filter((letter) => letter.eventId === eventId).sort((a, b) => a.subscription.localeCompare(b.subscription));
   };
+
+  it('delivers each event of an order once to each Trigger whose filters pass it, and wakes no other', async () => {
+    const placed = await request<{ orderId: string }>(topology.url, 'POST', '/orders', { userId: 'filtered', items: [{ sku: 'SKU-001', quantity: 1 }] });
+    expect(placed.status).toBe(202);
+    const { orderId } = placed.body;
+    await eventually(async () => expect((await request(topology.url, 'GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'paid' }));
+    const events = () => topology.broker.accepted.filter((event) => event.subject === orderId);
+    await eventually(() => expect(events().map((event) => event.type).sort()).toEqual(['com.toolsku.notification.send', 'com.toolsku.order.created', 'com.toolsku.payment.request', 'com.toolsku.payment.result']));
+
+    const triggers = generatedTriggers();
+    for (const event of events()) {
+      expect(event.partitionkey).toBe(orderId);
+      for (const trigger of triggers) {
+        await eventually(() => expect({ trigger: trigger.name, type: event.type, delivered: topology.broker.deliveredThrough(trigger.name, event.id) }).toEqual({ trigger: trigger.name, type: event.type, delivered: passes(trigger, event) ? 1 : 0 }));
+      }
+    }
+    const woken = (trigger: string) => topology.broker.attempts.filter((attempt) => attempt.trigger === trigger && events().some((event) => event.id === attempt.eventId));
+    // A payment that succeeded never wakes inventory; the orders module's own order.created never comes back to it.
+    expect(woken('inventory-release-stock-when-payment-failed')).toEqual([]);
+    expect(woken('orders-record-order-when-order-created')).toEqual([]);
+  });
 
   it('stores an event every subscriber refuses as one dead letter per Trigger, and replays it through the Broker', async () => {
     const poison = new CloudEvent({ id: randomUUID(), source: 'https://storefront.example', type: 'com.toolsku.payment.request', datacontenttype: 'application/json', data: { orderId: randomUUID() } });
@@ -52,5 +78,31 @@ describe('dead letters across the five Knative Services', () => {
     // Still poison: back through the Broker, refused again, dead-lettered again.
     await eventually(() => expect(topology.broker.attempts.filter((attempt) => attempt.eventId === poison.id)).toHaveLength(4));
     await eventually(async () => expect((await deadLettersOf(poison.id)).filter((letter) => letter.status === 'dead').map((letter) => letter.subscription)).toEqual(POISONED));
+  });
+});
+
+describe('the Broker double', () => {
+  it("gives up an attempt at the Trigger's delivery.timeout and retries it", async () => {
+    let calls = 0;
+    const subscriber = createServer((incoming, answer) => {
+      calls++;
+      incoming.resume();
+      // The first attempt hangs past the timeout; the retry is answered at once.
+      if (calls > 1) answer.writeHead(204).end();
+    }).listen(0, '127.0.0.1');
+    await once(subscriber, 'listening');
+    const broker = new BrokerDouble([{ name: 'slow', attributes: { type: 'com.example.slow' }, subscriber: 'slow', ordered: false, delivery: { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.01S', timeout: 'PT2S' } }]);
+    try {
+      await broker.start();
+      broker.serve('slow', `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/`);
+      const message = HTTP.binary(new CloudEvent({ id: 'slow-1', source: 'test', type: 'com.example.slow', data: {} }));
+      expect((await fetch(broker.url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string })).status).toBe(202);
+      await eventually(() => expect(broker.attempts.map((attempt) => attempt.status)).toEqual([0, 204]));
+      expect(broker.deliveredThrough('slow', 'slow-1')).toBe(1);
+    } finally {
+      await broker.stop();
+      subscriber.closeAllConnections();
+      subscriber.close();
+    }
   });
 });

@@ -42,6 +42,12 @@ export class SinkRejectedError extends AppError {
   readonly kind = 'unavailable' as const;
 }
 
+/** There is no sink yet (no K_SINK before Knative's SinkBinding): the event waits in the outbox. */
+export class SinkPendingError extends AppError {
+  readonly code = 'EVENT_SINK_PENDING';
+  readonly kind = 'unavailable' as const;
+}
+
 /** A Kafka record that is not a readable CloudEvent (no ce_ headers, bad JSON, missing attributes, a type not in the catalog). */
 export class UnreadableRecordError extends AppError {
   readonly code = 'EVENT_RECORD_UNREADABLE';

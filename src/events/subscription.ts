@@ -1,5 +1,5 @@
 import { EventPattern } from '@nestjs/microservices';
-import { CloudEvent } from 'cloudevents';
+import { AttributeFilter } from './attribute-filter';
 import { EventContract } from './contract';
 import { DeliveryPolicy, deliveryPolicy } from './delivery/delivery-policy';
 
@@ -15,11 +15,16 @@ export interface Subscription {
   readonly contract: EventContract;
   readonly delivery: DeliveryPolicy;
   /**
-   * A filter on what the type filter cannot see (the data, the source). Checked before any transaction is
-   * opened; an event it rejects is acknowledged untouched. Knative Triggers filter on attributes only, so
-   * there the receiver applies it after delivery, with the same result.
+   * A filter on the attributes the type filter does not look at (the source, an extension the publisher
+   * derives from the data). Checked before any transaction is opened; an event it rejects is acknowledged
+   * untouched. The Trigger carries it too (`filters`), so the Broker never sends such an event.
    */
-  readonly when?: (data: any, event: CloudEvent<unknown>) => boolean;
+  readonly when?: AttributeFilter;
+  /**
+   * The handler depends on the order in which one order's events of this type arrive: a Kafka Broker delivers
+   * them one at a time per partition, keyed by the `partitionkey` (the order id) every event carries.
+   */
+  readonly ordered?: boolean;
   /**
    * The handler reaches outside the database (a webhook, a gateway without idempotency keys): each event is
    * delivered in a transaction of its own, never batched, so another event's failure never runs it again.
@@ -31,12 +36,13 @@ export interface SubscribeOptions extends Partial<DeliveryPolicy> {
   readonly subscriber: string;
   readonly when?: Subscription['when'];
   readonly external?: boolean;
+  readonly ordered?: boolean;
 }
 
 /** Key under which the subscription travels in Nest's `@EventPattern` extras. */
 export const SUBSCRIPTION_EXTRA = 'subscription';
 
-export function Subscribe(contract: EventContract, { subscriber, when, external, ...delivery }: SubscribeOptions): MethodDecorator {
+export function Subscribe(contract: EventContract, { subscriber, when, external, ordered, ...delivery }: SubscribeOptions): MethodDecorator {
   return (target, key, descriptor) => {
     const subscription: Subscription = {
       name: `${subscriber}-${kebabCase(target.constructor.name.replace(/Handler$/, ''))}`,
@@ -45,6 +51,7 @@ export function Subscribe(contract: EventContract, { subscriber, when, external,
       delivery: deliveryPolicy(delivery),
       when,
       external,
+      ordered,
     };
     EventPattern(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
   };

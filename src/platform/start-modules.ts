@@ -8,7 +8,7 @@ import { AppModule } from '../app.module';
 import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { eventsConfig } from '../events/events.config';
 import { EventBusServer } from '../events/server/event-bus.server';
-import { httpTransportConfig } from '../events/transport/http-transport.config';
+import { holdOutboxWithoutSink, httpTransportConfig } from '../events/transport/http-transport.config';
 import { kafkaConfig } from '../events/transport/kafka/kafka.config';
 import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
@@ -39,6 +39,7 @@ function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.Proc
 export async function startModules(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
   const http = parseConfig('http', httpConfig.schema, env);
   const database = parseConfig('database', databaseConfig.schema, env);
+  holdOutboxWithoutSink(env);
   const transport = checkConfiguration(modules, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
   const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
+import { matchesFilter } from '../attribute-filter';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { catalogName } from '../catalog';
 import { MalformedEventError, SubscriptionNotHereError } from '../errors';
@@ -98,7 +99,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async attemptOnce(subscription: LocalSubscription, event: CloudEvent<unknown>, attempt: number): Promise<Outcome> {
     const data = this.validate(subscription, event);
-    if (subscription.when && !subscription.when(data, event)) return 'skipped';
+    if (subscription.when && !matchesFilter(subscription.when, event)) return 'skipped';
     return this.queue(subscription).submit({ event, data, attempt });
   }
 

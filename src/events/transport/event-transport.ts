@@ -17,6 +17,8 @@ export interface EventTransport {
   readonly remoteDeadLetters?: DeadLetterSink;
   /** Hands an event again to one subscription that runs in another process (dead-letter replay). */
   replay?(subscription: string, event: CloudEvent<unknown>): Promise<void>;
+  /** True while this process has nowhere to publish yet (Knative, before the SinkBinding): the outbox holds its events. */
+  readonly sinkPending?: boolean;
   /** For /readyz: whether the transport can move events now, and why not. */
   health?(): { up: boolean; reason?: string };
 }

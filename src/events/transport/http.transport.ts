@@ -2,7 +2,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { durationMs } from '../delivery/duration';
-import { SinkRejectedError } from '../errors';
+import { SinkPendingError, SinkRejectedError } from '../errors';
 import { EventTransport } from './event-transport';
 import { HttpTransportConfig } from './http-transport.config';
 
@@ -16,17 +16,21 @@ import { HttpTransportConfig } from './http-transport.config';
  */
 export class HttpTransport implements EventTransport {
   private readonly timeoutMs: number;
-  private readonly sink: URL;
+  private readonly sink?: URL;
   // Kept-alive connections to the Broker: one event after another reuses them.
   private readonly agent: http.Agent;
+  /** No K_SINK yet (see holdOutboxWithoutSink): the outbox is not dispatched by this process. */
+  readonly sinkPending: boolean;
 
   constructor(config: HttpTransportConfig) {
     this.timeoutMs = durationMs(config.EVENTS_HTTP_TIMEOUT);
-    this.sink = new URL(config.K_SINK);
-    this.agent = this.sink.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.sink = config.K_SINK ? new URL(config.K_SINK) : undefined;
+    this.sinkPending = !this.sink;
+    this.agent = this.sink?.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
 
   async publish(event: CloudEvent<unknown>): Promise<void> {
+    if (!this.sink) throw new SinkPendingError(`no K_SINK yet: event ${event.id} waits in the outbox`);
     const message = HTTP.binary(event);
     const { status, answer } = await this.post(message.headers as Record<string, string>, message.body as string);
     if (status < 200 || status > 299) throw new SinkRejectedError(`K_SINK answered ${status} for event ${event.id}: ${answer.slice(0, 200)}`);
@@ -38,9 +42,10 @@ export class HttpTransport implements EventTransport {
   }
 
   private post(headers: Record<string, string>, body: string): Promise<{ status: number; answer: string }> {
-    const request = this.sink.protocol === 'https:' ? https.request : http.request;
+    const sink = this.sink!;
+    const request = sink.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const outgoing = request(this.sink, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
+      const outgoing = request(sink, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
         // The answer is read either way, so the connection goes back to the keep-alive pool.
         let answer = '';
         response.setEncoding('utf8');

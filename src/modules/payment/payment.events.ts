@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
 import { defineEvent, EventType, MoneyAmount } from '../../events';
 
-/** `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit). */
+/**
+ * `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit).
+ * The status travels as the `paymentstatus` attribute too, so a Trigger can select the failures.
+ */
 export const PaymentResult = defineEvent(
   EventType.PaymentResult,
   'payment',
@@ -13,4 +16,5 @@ export const PaymentResult = defineEvent(
     amount: MoneyAmount,
     reason: SafeText.optional(),
   }),
+  (result) => ({ paymentstatus: result.status }),
 );

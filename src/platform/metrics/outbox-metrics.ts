@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { EVENT_TRANSPORT, EventTransport } from '../../events/transport/event-transport';
 
 interface OutboxSnapshot {
   pending: number;
@@ -14,8 +15,16 @@ export class OutboxMetrics {
   private readonly logger = new Logger(OutboxMetrics.name);
   private inFlight?: Promise<OutboxSnapshot>;
 
-  constructor(registry: Registry, @InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(registry: Registry, @InjectDataSource() private readonly dataSource: DataSource, @Inject(EVENT_TRANSPORT) transport: EventTransport) {
     const snapshot = () => this.snapshot();
+    new Gauge({
+      name: 'events_sink_pending',
+      help: '1 while this process has no sink to publish to (no K_SINK yet): what it publishes waits in the outbox.',
+      registers: [registry],
+      collect() {
+        this.set(transport.sinkPending ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'events_outbox_pending',
       help: 'Events committed to the outbox and not yet dispatched.',

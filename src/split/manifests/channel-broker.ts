@@ -1,12 +1,11 @@
-import { BROKER_NAME, Manifest, PART_OF } from './knative';
+import { broker, Manifest, PART_OF } from './knative';
 
 /**
  * The overlay `deploy/knative/channel-broker`: the same deployment on Knative's channel-based Broker
  * (MTChannelBasedBroker) with KafkaChannel underneath, for clusters that run the KafkaChannel but not the Kafka
- * Broker. Triggers, Services and SinkBindings are unchanged; only the Broker's class and config differ.
+ * Broker. Only the Broker's class and config differ from the kafka-broker overlay.
  */
 
-export const CHANNEL_BROKER_DIR = 'channel-broker';
 export const CHANNEL_TEMPLATE_CONFIG = 'kafka-channel-template';
 
 /** The KafkaChannel every channel the Broker creates is made from. */
@@ -18,7 +17,10 @@ export function kafkaChannelTemplate(): Manifest {
   };
 }
 
-/** The Broker config of a channel-based Broker: a ConfigMap holding the channel template (Knative's own key). */
+/**
+ * The Broker config of a channel-based Broker: a ConfigMap holding the channel template (Knative's own key).
+ * The Broker reads it from its own namespace, where the overlay's `namespace:` puts it.
+ */
 export function channelTemplateConfig(template: string): Manifest {
   return {
     apiVersion: 'v1',
@@ -28,16 +30,7 @@ export function channelTemplateConfig(template: string): Manifest {
   };
 }
 
-/** Re-points the generated Broker at the channel-based class and its channel template. */
-export function channelBrokerKustomization(): Manifest {
-  const patch = [
-    { op: 'replace', path: '/metadata/annotations/eventing.knative.dev~1broker.class', value: 'MTChannelBasedBroker' },
-    { op: 'replace', path: '/spec/config', value: { apiVersion: 'v1', kind: 'ConfigMap', name: CHANNEL_TEMPLATE_CONFIG } },
-  ];
-  return {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: ['..', 'channel-template.yaml'],
-    patches: [{ target: { group: 'eventing.knative.dev', version: 'v1', kind: 'Broker', name: BROKER_NAME }, patch: JSON.stringify(patch) }],
-  };
+/** The channel-based Broker, under the name the SinkBindings and Triggers use. */
+export function channelBroker(): Manifest {
+  return broker('MTChannelBasedBroker', CHANNEL_TEMPLATE_CONFIG);
 }

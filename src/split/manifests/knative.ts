@@ -2,19 +2,23 @@ import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../../events/catalog';
 import { Subscription } from '../../events/subscription';
 import { ModuleName } from '../../modules';
 import { RunnableModule, ScalingDefaults } from '../../platform/runnable-module';
+import { ServiceConnections } from './connection-budget';
 
 /**
- * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Kafka-class Broker,
- * one Trigger per `@Subscribe` declaration (same filter, same delivery policy) and one SinkBinding per
- * publishing module. Pure: the caller passes what it read from the code (see subscriptions.ts).
+ * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Trigger per
+ * `@Subscribe` declaration (same filter, same delivery policy), one SinkBinding per publishing module, and the
+ * Broker of each overlay (layout.ts lays them out). Pure: the caller passes what it read from the code
+ * (see subscriptions.ts).
  */
 
 export type Manifest = Record<string, any>;
 
 export const PART_OF = { 'app.kubernetes.io/part-of': 'order-events' } as const;
+/** The namespace each overlay puts everything in (kustomize renames the Namespace object with it). */
+export const NAMESPACE = 'order-events';
 export const BROKER_NAME = 'order-events';
 export const BROKER_CONFIG_NAME = 'kafka-broker-config';
-/** Each module's image is built with `--build-arg MODULE=<module>` (deploy/compose/Dockerfile); kustomize sets its tag. */
+/** Each module's image is built with `--build-arg MODULE=<module>` (deploy/compose/Dockerfile); kustomize pins its tag. */
 export const imageOf = (module: string): string => `toolsku/order-events-${module}`;
 export const DATABASE_SECRET = { name: 'order-events-db', key: 'url' } as const;
 /** The module whose ksvc is every Trigger's dead-letter sink. */
@@ -28,25 +32,34 @@ export const SCALING_ANNOTATIONS = {
   'autoscaling.knative.dev/target-burst-capacity': '100',
 } as const;
 
-/** A canary rollout: the named stable revision keeps `100 - canaryPercent`, the latest revision gets the rest. */
+/**
+ * A canary rollout: each Service's stable revision keeps `100 - canaryPercent`, the latest revision gets the
+ * rest. The stable names come from the cluster (each Service's `status.latestReadyRevisionName`): Services
+ * reach different revision counts, and a SinkBinding adds one of its own.
+ */
 export interface TrafficSplit {
-  /** Revision suffix of the stable one (Knative names revisions `<service>-<suffix>`, e.g. `00001`). */
-  readonly stableRevision: string;
+  /** The full revision name per Service, e.g. `{ payment: 'payment-00003' }`. */
+  readonly stableRevisions: Readonly<Record<string, string>>;
   readonly canaryPercent: number;
+  /** Knative's gradual rollout (`serving.knative.dev/rollout-duration`, e.g. `300s`) of each new revision. */
+  readonly rolloutDuration?: string;
 }
 
 export interface ManifestOptions {
   /** The CloudEvents type prefix the Trigger filters use (EVENT_TYPE_PREFIX); default `com.toolsku`. */
   readonly typePrefix?: string;
-  /** Split each Service's traffic between a stable revision and the latest one, reachable by tag too. */
+  /** Split each Service's traffic between its stable revision and the latest one, reachable by tag too. */
   readonly traffic?: TrafficSplit;
 }
 
-/** The annotations of a module's scaling defaults, over the scale-to-zero ones every module starts from. */
-export function scalingAnnotations(scaling: ScalingDefaults = {}): Record<string, string> {
+/**
+ * The annotations of a module's scaling defaults, over the scale-to-zero ones every module starts from; the
+ * connection budget's max-scale wins over both.
+ */
+export function scalingAnnotations(scaling: ScalingDefaults = {}, connections?: ServiceConnections): Record<string, string> {
   const declared = {
     'autoscaling.knative.dev/min-scale': scaling.minScale,
-    'autoscaling.knative.dev/max-scale': scaling.maxScale,
+    'autoscaling.knative.dev/max-scale': connections?.maxScale ?? scaling.maxScale,
     'autoscaling.knative.dev/target': scaling.target,
   };
   const overrides = Object.entries(declared).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]);
@@ -54,10 +67,12 @@ export function scalingAnnotations(scaling: ScalingDefaults = {}): Record<string
 }
 
 /** `spec.traffic` of a canary rollout: both targets tagged, so each also has its own URL. */
-export function trafficSplit(service: string, { stableRevision, canaryPercent }: TrafficSplit): Manifest[] {
+export function trafficSplit(service: string, { stableRevisions, canaryPercent }: TrafficSplit): Manifest[] {
   if (!Number.isInteger(canaryPercent) || canaryPercent < 0 || canaryPercent > 100) throw new RangeError(`canary percent must be an integer from 0 to 100, got ${canaryPercent}`);
+  const stable = stableRevisions[service];
+  if (!stable?.startsWith(`${service}-`)) throw new RangeError(`no stable revision of ${service} given (a name such as ${service}-00002, from its status.latestReadyRevisionName), got ${stable}`);
   return [
-    { tag: 'stable', revisionName: `${service}-${stableRevision}`, percent: 100 - canaryPercent },
+    { tag: 'stable', revisionName: stable, percent: 100 - canaryPercent },
     { tag: 'canary', latestRevision: true, percent: canaryPercent },
   ];
 }
@@ -77,17 +92,21 @@ function metadata(name: string, annotations?: Record<string, string>, labels: Re
   return { name, labels: { ...PART_OF, ...labels }, ...(annotations ? { annotations } : {}) };
 }
 
-/** One ksvc running one module's bundle over HTTP CloudEvents; scale-to-zero unless the module says otherwise. */
-export function knativeService(module: RunnableModule, options: ManifestOptions = {}): Manifest {
+/**
+ * One ksvc running one module's bundle over HTTP CloudEvents; scale-to-zero unless the module says otherwise,
+ * its pool size and max-scale from the connection budget.
+ */
+export function knativeService(module: RunnableModule, connections: ServiceConnections, options: ManifestOptions = {}): Manifest {
   const name = module.name;
+  const rollout = options.traffic?.rolloutDuration ? { 'serving.knative.dev/rollout-duration': options.traffic.rolloutDuration } : undefined;
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: metadata(name, undefined, name === DEAD_LETTER_SERVICE ? CLUSTER_LOCAL : {}),
+    metadata: metadata(name, rollout, name === DEAD_LETTER_SERVICE ? CLUSTER_LOCAL : {}),
     spec: {
       ...(options.traffic ? { traffic: trafficSplit(name, options.traffic) } : {}),
       template: {
-        metadata: { labels: { ...PART_OF }, annotations: scalingAnnotations(module.scaling) },
+        metadata: { labels: { ...PART_OF }, annotations: scalingAnnotations(module.scaling, connections) },
         spec: {
           containerConcurrency: 50,
           timeoutSeconds: 60,
@@ -98,6 +117,7 @@ export function knativeService(module: RunnableModule, options: ManifestOptions 
                 { name: 'MODULES', value: name },
                 { name: 'EVENT_TRANSPORT', value: 'http' },
                 { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET.name, key: DATABASE_SECRET.key } } },
+                { name: 'DATABASE_POOL_SIZE', value: String(connections.poolSize) },
               ],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               readinessProbe: { httpGet: { path: '/readyz' } },
@@ -108,6 +128,7 @@ export function knativeService(module: RunnableModule, options: ManifestOptions 
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
               },
             },
           ],
@@ -117,17 +138,25 @@ export function knativeService(module: RunnableModule, options: ManifestOptions 
   };
 }
 
-/** The Kafka-class Broker every module publishes to and every Trigger reads from. */
-export function broker(): Manifest {
+/**
+ * The namespace the overlays put everything in, opted in to SinkBinding injection for clusters whose Eventing
+ * webhook runs with SINK_BINDING_SELECTION_MODE=inclusion (the default, exclusion, needs no label).
+ */
+export function namespace(): Manifest {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(NAMESPACE, undefined, { 'bindings.knative.dev/include': 'true' }) };
+}
+
+/** The Broker every module publishes to and every Trigger reads from, of the given class and config. */
+export function broker(brokerClass: string, configName: string): Manifest {
   return {
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Broker',
-    metadata: metadata(BROKER_NAME, { 'eventing.knative.dev/broker.class': 'Kafka' }),
-    spec: { config: { apiVersion: 'v1', kind: 'ConfigMap', name: BROKER_CONFIG_NAME } },
+    metadata: metadata(BROKER_NAME, { 'eventing.knative.dev/broker.class': brokerClass }),
+    spec: { config: { apiVersion: 'v1', kind: 'ConfigMap', name: configName } },
   };
 }
 
-/** The Kafka Broker's topic settings. */
+/** The Kafka Broker's topic settings; `bootstrap.servers` comes from the overlay's patch (bootstrapServersPatch). */
 export function brokerConfig(): Manifest {
   return {
     apiVersion: 'v1',
@@ -136,22 +165,26 @@ export function brokerConfig(): Manifest {
     data: {
       'default.topic.partitions': '10',
       'default.topic.replication.factor': '3',
-      'bootstrap.servers': 'my-cluster-kafka-bootstrap.kafka:9092',
     },
   };
 }
 
+/** Where the Kafka Broker finds Kafka: the one value of the Broker config that differs per cluster. */
+export function bootstrapServersPatch(servers = 'my-cluster-kafka-bootstrap.kafka:9092'): Manifest {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: BROKER_CONFIG_NAME }, data: { 'bootstrap.servers': servers } };
+}
+
 /**
- * A Trigger's `delivery`, copied from the declaration. `timeout` is left out: the v1 Trigger CRD schema
- * (eventing 1.22) declares no `delivery.timeout` (it is the feature-gated `delivery-timeout`); the per-attempt
- * timeout is enforced by the ksvc's `timeoutSeconds` and by the receiving handler itself.
+ * A Trigger's `delivery`, copied from the declaration. `timeout` bounds each attempt (Eventing's
+ * `delivery-timeout` feature, enabled by default; the Kafka Broker's dispatcher would otherwise wait 600 s).
  */
 export function triggerDelivery(subscription: Subscription): Manifest {
-  const { retry, backoffPolicy, backoffDelay, deadLetter } = subscription.delivery;
+  const { retry, backoffPolicy, backoffDelay, timeout, deadLetter } = subscription.delivery;
   return {
     retry,
     backoffPolicy,
     backoffDelay,
+    timeout,
     ...(deadLetter ? { deadLetterSink: deadLetterSink(subscription) } : {}),
   };
 }
@@ -164,15 +197,27 @@ export function deadLetterSink(subscription: Subscription): Manifest {
   return { ref: serviceRef(DEAD_LETTER_SERVICE), uri: `/dead-letters/intake?subscription=${subscription.name}` };
 }
 
-/** One Trigger per subscription: exact-match type filter, the subscriber's ksvc, the declared delivery. */
+/** The Kafka Broker's per-Trigger setting: one event at a time per partition, in order. */
+export const ORDERED_DELIVERY = { 'kafka.eventing.knative.dev/delivery.order': 'ordered' } as const;
+
+/**
+ * Which events a Trigger passes: the type, and the subscription's `when` if it has one. `filters` (the
+ * Subscriptions API dialects) replaces `filter` when both are given, so a `when` carries the type along.
+ */
+export function triggerFilter(subscription: Subscription, options: ManifestOptions = {}): Manifest {
+  const type = qualifiedType(subscription.contract.name, options.typePrefix ?? DEFAULT_EVENT_TYPE_PREFIX);
+  return subscription.when ? { filters: [{ exact: { type } }, subscription.when] } : { filter: { attributes: { type } } };
+}
+
+/** One Trigger per subscription: its filter, the subscriber's ksvc, the declared delivery (and ordering). */
 export function trigger(subscription: Subscription, options: ManifestOptions = {}): Manifest {
   return {
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Trigger',
-    metadata: metadata(subscription.name),
+    metadata: metadata(subscription.name, subscription.ordered ? { ...ORDERED_DELIVERY } : undefined),
     spec: {
       broker: BROKER_NAME,
-      filter: { attributes: { type: qualifiedType(subscription.contract.name, options.typePrefix ?? DEFAULT_EVENT_TYPE_PREFIX) } },
+      ...triggerFilter(subscription, options),
       subscriber: { ref: serviceRef(subscription.subscriber) },
       delivery: triggerDelivery(subscription),
     },
@@ -196,28 +241,19 @@ export interface KnativeInput {
   readonly modules: readonly RunnableModule[];
   readonly subscriptions: readonly Subscription[];
   readonly publishers: readonly ModuleName[];
+  /** Each Service's pool size and max-scale (connection-budget.ts). */
+  readonly connections: Readonly<Record<string, ServiceConnections>>;
 }
 
-/** Every manifest, by the file it goes to under deploy/knative. */
-export function knativeManifests(input: KnativeInput, options: ManifestOptions = {}): Record<ManifestFile, Manifest[]> {
+/** The broker-independent manifests every overlay deploys, by the file they go to under deploy/knative/base. */
+export function baseManifests(input: KnativeInput, options: ManifestOptions = {}): Record<BaseFile, Manifest[]> {
   return {
-    'services.yaml': input.modules.map((module) => knativeService(module, options)),
-    'broker.yaml': [brokerConfig(), broker()],
+    'namespace.yaml': [namespace()],
+    'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options)),
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
   };
 }
 
-export const MANIFEST_FILES = ['services.yaml', 'broker.yaml', 'triggers.yaml', 'sinkbindings.yaml'] as const;
-export type ManifestFile = (typeof MANIFEST_FILES)[number];
-
-/** The kustomization listing the generated files: set the namespace and the images' tags here. */
-export function kustomization(modules: readonly ModuleName[]): Manifest {
-  return {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    namespace: 'order-events',
-    resources: [...MANIFEST_FILES],
-    images: modules.map((module) => ({ name: imageOf(module), newTag: 'latest' })),
-  };
-}
+export const BASE_FILES = ['namespace.yaml', 'services.yaml', 'triggers.yaml', 'sinkbindings.yaml'] as const;
+export type BaseFile = (typeof BASE_FILES)[number];

@@ -6,52 +6,123 @@ import { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
-import { backoffMs, DeliveryPolicy } from '../../../src/events/delivery/delivery-policy';
-import { cloudEventsOf } from '../../../src/events/receiver/cloud-events-request';
 
-/** A generated Trigger, as the Broker reads it: which events, to which Service, with which delivery. */
-export interface GeneratedTrigger {
+/**
+ * Plays a Knative Broker for tests, from the Trigger manifests alone: it imports nothing of the application.
+ * Its rules are Knative's, written from Knative's documentation and sources, not from the app:
+ * - filters: `spec.filters` (Subscriptions API dialects exact, prefix, suffix, all, any, not; every entry must
+ *   match) replaces `spec.filter.attributes` (exact match on each attribute) when both are given
+ *   (eventing docs, "Trigger filters");
+ * - retries: a network error, a timeout, 5xx, 404, 408, 409 and 429 are retried; any other answer outside 2xx
+ *   goes to the dead-letter sink at once (knative-extensions/eventing-kafka-broker,
+ *   data-plane/dispatcher/.../http/WebClientCloudEventSender.java `isRetryableStatusCode`, after the
+ *   eventing data-plane spec "Event Acknowledgement and Delivery Retry");
+ * - backoff: before retry n, `backoffDelay * n` (linear) or `backoffDelay * 2^n` (exponential)
+ *   (DeliverySpec docs); `delivery.timeout` bounds each attempt;
+ * - `kafka.eventing.knative.dev/delivery.order: ordered`: one event at a time per Trigger and partition key.
+ * It answers 202 at its ingress, delivers in binary mode, and dead-letters with the `knativeerror*` extensions.
+ */
+
+type Filter = Record<string, unknown>;
+
+/** A generated Trigger, as the Broker reads it. */
+export interface TriggerSpec {
   name: string;
-  type: string;
+  /** `spec.filter.attributes` */
+  attributes?: Record<string, string>;
+  /** `spec.filters` */
+  filters?: Filter[];
   subscriber: string;
-  delivery: Pick<DeliveryPolicy, 'retry' | 'backoffPolicy' | 'backoffDelay'> & { deadLetterSink?: { ref: { name: string }; uri?: string } };
+  ordered: boolean;
+  delivery: { retry?: number; backoffPolicy?: 'linear' | 'exponential'; backoffDelay?: string; timeout?: string; deadLetterSink?: { ref: { name: string }; uri?: string } };
 }
 
 export interface DeliveryAttempt {
   trigger: string;
   eventId: string;
+  /** The subscriber's answer; 0 for a network error or a timeout. */
   status: number;
 }
 
-/** The committed deploy/knative/triggers.yaml: the test routes by exactly what would be deployed. */
-export function generatedTriggers(): GeneratedTrigger[] {
-  const text = readFileSync(resolve(__dirname, '../../../deploy/knative/triggers.yaml'), 'utf8');
+const ORDERED = 'kafka.eventing.knative.dev/delivery.order';
+
+/** The committed deploy/knative/base/triggers.yaml: the test routes by exactly what would be deployed. */
+export function generatedTriggers(): TriggerSpec[] {
+  const text = readFileSync(resolve(__dirname, '../../../deploy/knative/base/triggers.yaml'), 'utf8');
   return parseAllDocuments(text).map((doc) => {
     const { metadata, spec } = doc.toJS();
-    return { name: metadata.name, type: spec.filter.attributes.type, subscriber: spec.subscriber.ref.name, delivery: spec.delivery };
+    return { name: metadata.name, attributes: spec.filter?.attributes, filters: spec.filters, subscriber: spec.subscriber.ref.name, ordered: metadata.annotations?.[ORDERED] === 'ordered', delivery: spec.delivery ?? {} };
   });
 }
 
-/** Knative retries these answers (and network errors); any other non-2xx goes straight to the dead-letter sink. */
-const RETRYABLE = (status: number) => status >= 500 || [404, 408, 409, 425, 429].includes(status);
+/** ISO-8601 `PnDTnHnMnS` in milliseconds, as Knative reads backoffDelay and timeout. */
+export function isoMs(duration: string): number {
+  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
+  if (!match) throw new Error(`not an ISO-8601 duration: ${duration}`);
+  const [, d = '0', h = '0', m = '0', s = '0'] = match;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60_000 + Number(s) * 1000;
+}
 
-/**
- * Plays a Knative Broker for tests: accepts CloudEvents at its ingress (202, what the Broker answers), then
- * delivers each one, binary mode, to the Service of every Trigger whose type filter matches, with the Trigger's
- * retry and backoff, and finally to its dead-letter sink with the `knativeerror*` extensions. Kept in memory.
- */
+export function retryable(status: number): boolean {
+  return status === 0 || status >= 500 || [404, 408, 409, 429].includes(status);
+}
+
+export function backoff(policy: 'linear' | 'exponential' = 'exponential', delay: string, retry: number): number {
+  return policy === 'linear' ? isoMs(delay) * retry : isoMs(delay) * 2 ** retry;
+}
+
+function attribute(event: CloudEvent<unknown>, name: string): string | undefined {
+  const value = (event as unknown as Record<string, unknown>)[name];
+  return value === undefined ? undefined : String(value);
+}
+
+function each(map: unknown, test: (actual: string | undefined, expected: string) => boolean, event: CloudEvent<unknown>): boolean {
+  return Object.entries(map as Record<string, string>).every(([name, expected]) => test(attribute(event, name), expected));
+}
+
+/** One Subscriptions API filter expression; CESQL is not spoken here, and says so rather than matching anything. */
+export function matches(filter: Filter, event: CloudEvent<unknown>): boolean {
+  const [[dialect, value], ...rest] = Object.entries(filter);
+  if (rest.length > 0) throw new Error(`a filter expression has exactly one dialect, got ${Object.keys(filter).join(', ')}`);
+  switch (dialect) {
+    case 'exact':
+      return each(value, (actual, expected) => actual === expected, event);
+    case 'prefix':
+      return each(value, (actual, expected) => actual?.startsWith(expected) ?? false, event);
+    case 'suffix':
+      return each(value, (actual, expected) => actual?.endsWith(expected) ?? false, event);
+    case 'all':
+      return (value as Filter[]).every((inner) => matches(inner, event));
+    case 'any':
+      return (value as Filter[]).some((inner) => matches(inner, event));
+    case 'not':
+      return !matches(value as Filter, event);
+    default:
+      throw new Error(`the Broker double does not evaluate the ${dialect} filter dialect`);
+  }
+}
+
+export function passes(trigger: TriggerSpec, event: CloudEvent<unknown>): boolean {
+  if (trigger.filters?.length) return trigger.filters.every((filter) => matches(filter, event));
+  return each(trigger.attributes ?? {}, (actual, expected) => actual === expected, event);
+}
+
 export class BrokerDouble {
   readonly accepted: CloudEvent<unknown>[] = [];
   readonly attempts: DeliveryAttempt[] = [];
+  /** 2xx deliveries per `<trigger> <event id>`: more than one is a duplicate the subscriber had to absorb. */
+  readonly delivered = new Map<string, number>();
   private readonly services = new Map<string, string>();
   private readonly inflight = new Set<Promise<void>>();
+  /** Per ordered Trigger and partition key, the delivery the next one waits for. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private readonly server: Server = createServer((request, response) => void this.ingress(request, response));
   private stopping = false;
   /** How many of the next ingress requests to refuse with 503, as a Broker that is briefly unavailable does. */
   refusals = 0;
   url = '';
 
-  constructor(private readonly triggers: GeneratedTrigger[] = generatedTriggers()) {}
+  constructor(private readonly triggers: TriggerSpec[] = generatedTriggers()) {}
 
   async start(): Promise<string> {
     this.server.listen(0, '127.0.0.1');
@@ -63,6 +134,11 @@ export class BrokerDouble {
   /** Where the Service a Trigger or dead-letter sink names is reachable. */
   serve(service: string, url: string): void {
     this.services.set(service, url);
+  }
+
+  /** How many times the event was delivered (2xx) through the Trigger. */
+  deliveredThrough(trigger: string, eventId: string): number {
+    return this.delivered.get(`${trigger} ${eventId}`) ?? 0;
   }
 
   async stop(): Promise<void> {
@@ -84,16 +160,25 @@ export class BrokerDouble {
     }
     let events: CloudEvent<unknown>[];
     try {
-      events = cloudEventsOf({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const parsed = HTTP.toEvent({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') }) as CloudEvent<unknown> | CloudEvent<unknown>[];
+      events = Array.isArray(parsed) ? parsed : [parsed];
     } catch (error) {
       response.writeHead(400).end((error as Error).message);
       return;
     }
     for (const event of events) {
       this.accepted.push(event);
-      for (const trigger of this.triggers.filter((candidate) => candidate.type === event.type)) this.track(this.deliver(trigger, event));
+      for (const trigger of this.triggers.filter((candidate) => passes(candidate, event))) this.track(this.inLane(trigger, event));
     }
     response.writeHead(202).end();
+  }
+
+  private inLane(trigger: TriggerSpec, event: CloudEvent<unknown>): Promise<void> {
+    if (!trigger.ordered) return this.deliver(trigger, event);
+    const lane = `${trigger.name} ${attribute(event, 'partitionkey') ?? ''}`;
+    const next = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.deliver(trigger, event));
+    this.lanes.set(lane, next);
+    return next;
   }
 
   private track(delivery: Promise<void>): void {
@@ -101,32 +186,36 @@ export class BrokerDouble {
     void delivery.finally(() => this.inflight.delete(delivery));
   }
 
-  private async deliver(trigger: GeneratedTrigger, event: CloudEvent<unknown>): Promise<void> {
-    const policy = trigger.delivery as DeliveryPolicy;
+  private async deliver(trigger: TriggerSpec, event: CloudEvent<unknown>): Promise<void> {
+    const { retry = 0, backoffPolicy, backoffDelay = 'PT0.2S', timeout, deadLetterSink } = trigger.delivery;
     let last = { status: 0, body: '' };
-    for (let retry = 0; retry <= trigger.delivery.retry && !this.stopping; retry++) {
-      if (retry > 0) await sleep(backoffMs(policy, retry));
-      last = await this.post(this.services.get(trigger.subscriber), event);
+    for (let attempt = 0; attempt <= retry && !this.stopping; attempt++) {
+      if (attempt > 0) await sleep(backoff(backoffPolicy, backoffDelay, attempt));
+      last = await this.post(this.services.get(trigger.subscriber), event, timeout);
       this.attempts.push({ trigger: trigger.name, eventId: event.id, status: last.status });
-      if (last.status >= 200 && last.status < 300) return;
-      if (last.status !== 0 && !RETRYABLE(last.status)) break;
+      if (last.status >= 200 && last.status < 300) {
+        const key = `${trigger.name} ${event.id}`;
+        this.delivered.set(key, (this.delivered.get(key) ?? 0) + 1);
+        return;
+      }
+      if (!retryable(last.status)) break;
     }
-    const sink = trigger.delivery.deadLetterSink;
-    if (!sink || this.stopping) return;
+    if (!deadLetterSink || this.stopping) return;
     const letter = new CloudEvent({
       ...event.toJSON(),
       knativeerrordest: this.services.get(trigger.subscriber) ?? trigger.subscriber,
       knativeerrorcode: String(last.status),
       knativeerrordata: Buffer.from(last.body).toString('base64'),
     });
-    await this.post(new URL(sink.uri ?? '/', this.services.get(sink.ref.name)).toString(), letter);
+    await this.post(new URL(deadLetterSink.uri ?? '/', this.services.get(deadLetterSink.ref.name)).toString(), letter);
   }
 
-  private async post(url: string | undefined, event: CloudEvent<unknown>): Promise<{ status: number; body: string }> {
+  private async post(url: string | undefined, event: CloudEvent<unknown>, timeout?: string): Promise<{ status: number; body: string }> {
     if (!url) return { status: 0, body: 'no such Service' };
     const message = HTTP.binary(event);
     try {
-      const response = await fetch(url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+      const signal = timeout ? AbortSignal.timeout(isoMs(timeout)) : undefined;
+      const response = await fetch(url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string, signal });
       return { status: response.status, body: await response.text() };
     } catch (error) {
       return { status: 0, body: (error as Error).message };

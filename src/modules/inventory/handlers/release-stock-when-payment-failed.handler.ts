@@ -9,7 +9,7 @@ import { Stockroom } from '../domain/stockroom';
 export class ReleaseStockWhenPaymentFailedHandler {
   constructor(private readonly stockroom: Stockroom) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'inventory', when: (result: EventData<typeof PaymentResult>) => result.status === 'failed' })
+  @Subscribe(PaymentResult, { subscriber: 'inventory', when: { exact: { paymentstatus: 'failed' } } })
   handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
     return this.stockroom.releaseStock(result.orderId);
   }

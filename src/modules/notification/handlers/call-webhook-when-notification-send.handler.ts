@@ -9,7 +9,7 @@ import { NotificationSend } from '../notification.events';
 export class CallWebhookWhenNotificationSendHandler {
   constructor(private readonly courier: Courier) {}
 
-  @Subscribe(NotificationSend, { subscriber: 'notification', external: true, when: (notification: EventData<typeof NotificationSend>) => notification.channel === 'webhook', retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
+  @Subscribe(NotificationSend, { subscriber: 'notification', external: true, when: { exact: { notificationchannel: 'webhook' } }, retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
   handle(@Payload() notification: EventData<typeof NotificationSend>, @Ctx() context: DeliveryContext): Promise<void> {
     return this.courier.carry(notification, context.event.id);
   }

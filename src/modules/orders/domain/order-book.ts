@@ -7,6 +7,7 @@ import { OrderCreated } from '../orders.events';
 import { IdempotencyKeys } from './idempotency-keys';
 import { Order, OrderLine } from './order.entity';
 import { OrderNotFoundError } from './order-not-found.error';
+import { OrderNotRecordedYetError } from './order-not-recorded-yet.error';
 import { OrderStatus, reachableFrom } from './order-status';
 
 export interface PlaceOrder {
@@ -72,7 +73,7 @@ export class OrderBook {
    * priced in: it is a fact, not a step.
    */
   async advance(orderId: string, to: OrderStatus, total?: { minorUnits: number; currency: string }): Promise<void> {
-    await this.txHost.tx.query(
+    const [, moved] = (await this.txHost.tx.query(
       `UPDATE orders.orders
        SET status = CASE WHEN status = ANY($4::text[]) THEN $2 ELSE status END,
            total_minor = coalesce($3, total_minor),
@@ -80,7 +81,17 @@ export class OrderBook {
            updated_at = CASE WHEN status = ANY($4::text[]) THEN now() ELSE updated_at END
        WHERE id = $1 AND (status = ANY($4::text[]) OR $3::bigint IS NOT NULL)`,
       [orderId, to, total?.minorUnits ?? null, reachableFrom(to), total?.currency ?? null],
-    );
+    )) as [unknown, number];
+    if (moved === 0) await this.mustBeRecorded(orderId);
+  }
+
+  /**
+   * An event about an order this module has not recorded yet (its `order.created` still on its way: each
+   * subscription runs on its own) is retried, never dropped as if the step were already passed.
+   */
+  private async mustBeRecorded(orderId: string): Promise<void> {
+    const found: unknown[] = await this.txHost.tx.query('SELECT 1 FROM orders.orders WHERE id = $1', [orderId]);
+    if (found.length === 0) throw new OrderNotRecordedYetError(`order ${orderId} is not recorded yet: retry once its order.created is`);
   }
 
   async find(orderId: string): Promise<OrderView> {

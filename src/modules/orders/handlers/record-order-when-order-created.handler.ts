@@ -1,6 +1,5 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { CloudEvent } from 'cloudevents';
 import { EventData, Subscribe } from '../../../events';
 import { OrderBook } from '../domain/order-book';
 import { OrderCreated } from '../orders.events';
@@ -13,7 +12,7 @@ import { OrderCreated } from '../orders.events';
 export class RecordOrderWhenOrderCreatedHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(OrderCreated, { subscriber: 'orders', when: (_order: unknown, event: CloudEvent<unknown>) => event.source !== OrderCreated.source })
+  @Subscribe(OrderCreated, { subscriber: 'orders', when: { not: { exact: { source: OrderCreated.source } } } })
   handle(@Payload() order: EventData<typeof OrderCreated>): Promise<void> {
     return this.orders.recordOrder(order);
   }

@@ -8,7 +8,7 @@ import { OrderBook } from '../domain/order-book';
 export class RejectWhenStockInsufficientHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(InventoryInsufficient, { subscriber: 'orders' })
+  @Subscribe(InventoryInsufficient, { subscriber: 'orders', ordered: true })
   handle(@Payload() shortage: EventData<typeof InventoryInsufficient>): Promise<void> {
     return this.orders.advance(shortage.orderId, 'rejected');
   }

@@ -8,7 +8,7 @@ import { OrderBook } from '../domain/order-book';
 export class SettleWhenPaymentResultHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'orders' })
+  @Subscribe(PaymentResult, { subscriber: 'orders', ordered: true })
   handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
     return this.orders.advance(result.orderId, result.status === 'succeeded' ? 'paid' : 'payment_failed');
   }
