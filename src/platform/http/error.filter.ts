@@ -27,7 +27,8 @@ export class ErrorFilter implements ExceptionFilter {
     const body = this.toBody(error);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (body.statusCode === 503) reply.header('retry-after', String(retryAfterOf(error)));
+    // A guard that sheds load may have said when to come back already (its own setting): that answer stands.
+    if (body.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(error)));
     void reply.status(body.statusCode).send(body);
   }
 
