@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { duplicateDeliveries, expectChainSettled, ordersOn } from './support/faults/chain-invariants';
-import { eventually } from './support/eventually';
+import { crashAt, exited } from './support/faults/crash-hook';
 import { AppProcess, freePort, request } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -11,7 +10,6 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
  * every chain, and the inbox must turn away what the dead one had already committed.
  */
 
-const CRASH_AT = `--require ${resolve(__dirname, 'support/faults/crash-at.js')}`;
 /** Per-attempt log lines, and a short lease so the restarted process takes the dead one's rows over quickly. */
 const ENV = { LOG_LEVEL: 'info', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', EVENTS_OUTBOX_LEASE: 'PT1S' };
 
@@ -35,14 +33,6 @@ describe('the monolith killed at its worst moments', () => {
     return app;
   }
 
-  /** A process that dies at `checkpoint` (the n-th time it gets there); resolves once it is ready. */
-  function crashingAt(checkpoint: string): Promise<AppProcess> {
-    return started({ TEST_CRASH_AT: checkpoint, NODE_OPTIONS: CRASH_AT });
-  }
-
-  async function died(app: AppProcess): Promise<void> {
-    await eventually(() => expect(alive(app.pid!)).toBe(false), { timeoutMs: 60_000 });
-  }
 
   async function freshSku(app: AppProcess, available: number): Promise<string> {
     const sku = `T-crash-${randomUUID().slice(0, 8)}`;
@@ -51,7 +41,7 @@ describe('the monolith killed at its worst moments', () => {
   }
 
   it('handles again, as duplicates, the deliveries a process committed but died before marking dispatched', async () => {
-    const crashing = await crashingAt('outbox.published');
+    const crashing = await started(crashAt('outbox.published'));
     const sku = await freshSku(crashing, 30);
     const accepted: string[] = [];
     // The process dies at the first event it delivered, maybe before answering: orders are read back from the database.
@@ -60,7 +50,7 @@ describe('the monolith killed at its worst moments', () => {
       const placed = await request(crashing.url, 'POST', '/orders', { userId: `crash-mark-${n}`, items, ...(n % 3 === 2 ? { paymentMethod: 'test_decline' } : {}) }).catch(() => undefined);
       if (placed?.status === 202) accepted.push(placed.body.orderId);
     }
-    await died(crashing);
+    await exited(crashing);
     const orders = await ordersOn(db, [sku], accepted);
     expect(orders.length).toBeGreaterThan(0);
     const unmarked = await db.query<{ id: string }>('SELECT id FROM events.outbox WHERE dispatched_at IS NULL');
@@ -75,7 +65,7 @@ describe('the monolith killed at its worst moments', () => {
   }, 180_000);
 
   it('handles a CloudEvent once when the sender retries it after the receiver died between its commit and its 204', async () => {
-    const crashing = await crashingAt('receiver.committed');
+    const crashing = await started(crashAt('receiver.committed'));
     const sku = await freshSku(crashing, 10);
     const orderId = randomUUID();
     const items = [{ sku, quantity: 2 }];
@@ -84,7 +74,7 @@ describe('the monolith killed at its worst moments', () => {
 
     // The sender sees the connection drop, never a 204: for it the event may or may not have arrived.
     await expect(request(crashing.url, 'POST', '/', data, { headers })).rejects.toThrow();
-    await died(crashing);
+    await exited(crashing);
     expect(await db.query('SELECT id FROM orders.orders WHERE id = $1', [orderId])).toEqual([{ id: orderId }]);
 
     const restarted = await started();
@@ -94,12 +84,3 @@ describe('the monolith killed at its worst moments', () => {
     expect(retried.filter((line) => line.includes('"outcome":"duplicate"')).length).toBeGreaterThan(0);
   }, 180_000);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
