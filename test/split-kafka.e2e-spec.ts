@@ -122,22 +122,47 @@ describe('five module processes over Kafka', () => {
     expect((await deadLetters((letter) => letter.eventId === eventId)).map((letter) => letter.subscription).sort()).toEqual([...PAYMENT_RESULT_SUBSCRIPTIONS, settle.subscription].sort());
   });
 
-  it('leaves its group on SIGTERM with its offsets committed, so the restarted process handles nothing again', async () => {
+  it('commits on SIGTERM what it handled since the last periodic commit, so the restarted process handles nothing again', async () => {
     const sku = await freshSku(10);
+    const topic = topology.env.KAFKA_TOPIC;
+    const groupId = `${topology.env.KAFKA_GROUP_PREFIX}.notification`;
+    const admin = new Kafka({ clientId: 'offsets-reader', brokers: topology.env.KAFKA_BROKERS.split(','), logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    // Next offset to read per partition: what the group committed, and the end of the log (-1: nothing committed).
+    const committed = async () => new Map((await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.map(({ partition, offset }) => [partition, Math.max(0, Number(offset))]));
+    const ends = async () => new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
     const notified = async (orderId: string) =>
       eventually(async () => expect(await topology.db.query('SELECT id FROM notification.notifications WHERE order_id = $1', [orderId])).toHaveLength(1), { timeoutMs: 30_000, intervalMs: 10 });
-    const first = (await http('POST', '/orders', { userId: 'sigterm-1', items: [{ sku, quantity: 1 }] })).body.orderId;
-    await notified(first);
-    // Quiet first: an event an earlier test's killed process re-publishes after its lease would be a duplicate
-    // for a reason other than offsets.
-    await eventually(async () => expect(await topology.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 60_000 });
+    const place = async (userId: string) => (await http('POST', '/orders', { userId, items: [{ sku, quantity: 1 }] })).body.orderId as string;
+    try {
+      // Quiet first, every record read and committed: an event an earlier test's killed process re-publishes after
+      // its lease would be a duplicate for a reason other than offsets.
+      await eventually(async () => expect(await topology.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 60_000 });
+      await eventually(async () => expect(await committed()).toEqual(await ends()), { timeoutMs: 30_000 });
 
-    // Nest re-raises the signal after a clean shutdown; a failed one would exit with code 1.
-    expect(await topology.processes.notification.kill('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+      // An order's events share a partition: order.created, payment.request, then the payment.result notification
+      // handles. SIGTERM must land before the periodic commit (each second) took that one: if a try was too slow, another.
+      let partition = -1;
+      let handled = 0;
+      for (let tries = 1; ; tries++) {
+        const start = await ends();
+        await notified(await place(`sigterm-${tries}`));
+        const before = await committed();
+        partition = [...(await ends())].find(([index, end]) => end > start.get(index)!)![0];
+        handled = start.get(partition)! + 3;
+        if (before.get(partition)! < handled) break;
+        if (tries === 5) throw new Error('the periodic commit took the handled record before every SIGTERM');
+      }
+
+      // Nest re-raises the signal after a clean shutdown; a failed one would exit with code 1.
+      expect(await topology.processes.notification.kill('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+      expect((await committed()).get(partition)).toBeGreaterThanOrEqual(handled);
+    } finally {
+      await admin.disconnect();
+    }
+
     await topology.restart('notification');
-    const second = (await http('POST', '/orders', { userId: 'sigterm-2', items: [{ sku, quantity: 1 }] })).body.orderId;
-    await notified(second);
-
+    await notified(await place('sigterm-after'));
     // A fresh process counts from zero: had offsets been lost, it would have read earlier records again.
     const metrics = await (await fetch(`${topology.processes.notification.url}/metrics`)).text();
     const delivered = metrics.split('\n').filter((line) => line.startsWith('events_delivered_total{'));
