@@ -8,7 +8,8 @@ import { AppProcess, freePort } from './support/test-app';
 
 /**
  * One process per module over Kafka, each killed with SIGKILL while orders come in and events flow, again and
- * again, and the payment process killed on purpose between the broker's ack and the outbox mark. Whatever was
+ * again; the payment process killed on purpose between the broker's ack and the outbox mark; a consumer group
+ * rebalanced twice while records flow. Whatever was
  * accepted must finish, once, with the stock and the compensations adding up, and the inbox must be seen
  * turning redeliveries away.
  */
@@ -106,5 +107,26 @@ describe('module processes over Kafka killed at random and at their worst moment
       const duplicates = topology.processes[module].lines().filter((line) => line.includes('"outcome":"duplicate"') && ids.some((id) => line.includes(id)));
       expect({ module, turnedAway: duplicates.length > 0 }).toEqual({ module, turnedAway: true });
     }
+  }, 300_000);
+
+  it('hands partitions over while orders flow: a second inventory process joins the group, the first leaves, every order decided once', async () => {
+    const run = randomUUID().slice(0, 8);
+    const skus: [string, string] = [`T-group-A-${run}`, `T-group-B-${run}`];
+    const initial = { [skus[0]]: 30, [skus[1]]: 10 };
+    await freshSkus(initial);
+    const first = topology.processes.inventory;
+    const joining = new AppProcess({ ...topology.env, MODULES: 'inventory', PORT: String(await freePort()) });
+
+    // The group rebalances while the first wave's records flow; the first process leaves while the second wave's do,
+    // its partitions revoked with records in flight; the third wave finds only the newcomer.
+    const [before] = await Promise.all([placeWave(`group-${run}-0`, WAVE, skus), joining.start(90_000)]);
+    const during = await placeWave(`group-${run}-1`, WAVE, skus);
+    expect(await first.kill('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    topology.processes.inventory = joining;
+    const after = await placeWave(`group-${run}-2`, WAVE, skus);
+
+    await expectChainSettled(topology.db, await ordersOn(topology.db, skus, [...before, ...during, ...after]), initial, 120_000);
+    const reserved = (app: AppProcess) => app.lines().some((line) => line.includes('"subscription":"inventory-reserve-stock-when-order-created"') && line.includes('"outcome":"handled"'));
+    expect({ first: reserved(first), joining: reserved(joining) }).toEqual({ first: true, joining: true });
   }, 300_000);
 });
