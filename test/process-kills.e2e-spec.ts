@@ -32,8 +32,12 @@ describe('module processes over Kafka killed at random and at their worst moment
 
   const http = (method: string, path: string, body?: unknown, admin = false) => request(topology.url, method, path, body, { admin });
 
-  async function freshSkus(stock: Record<string, number>): Promise<void> {
-    for (const [sku, available] of Object.entries(stock)) expect((await http('PUT', `/inventory/${sku}`, { name: 'Kill test item', price: '3.00', available }, true)).status).toBe(200);
+  /** Two SKUs no other test touches, stocked with `available`; `run` labels the test's orders. */
+  async function freshSkus(label: string, available: [number, number]): Promise<{ run: string; skus: [string, string]; initial: Record<string, number> }> {
+    const run = randomUUID().slice(0, 8);
+    const skus: [string, string] = [`T-${label}-A-${run}`, `T-${label}-B-${run}`];
+    for (const [index, sku] of skus.entries()) expect((await http('PUT', `/inventory/${sku}`, { name: 'Kill test item', price: '3.00', available: available[index] }, true)).status).toBe(200);
+    return { run, skus, initial: { [skus[0]]: available[0], [skus[1]]: available[1] } };
   }
 
   /** Places `count` orders at once; the ids of those answered 202 (the orders process may die meanwhile). */
@@ -60,10 +64,7 @@ describe('module processes over Kafka killed at random and at their worst moment
   const allLines = () => Object.values(topology.processes).flatMap((app) => app.lines());
 
   it('finishes every accepted order once after each module process is killed mid-intake or mid-delivery', async () => {
-    const run = randomUUID().slice(0, 8);
-    const skus: [string, string] = [`T-kill-A-${run}`, `T-kill-B-${run}`];
-    const initial = { [skus[0]]: 40, [skus[1]]: 12 };
-    await freshSkus(initial);
+    const { run, skus, initial } = await freshSkus('kill', [40, 12]);
     const accepted: string[] = [];
     const duplicatesBefore = duplicateDeliveries(allLines());
 
@@ -86,10 +87,7 @@ describe('module processes over Kafka killed at random and at their worst moment
   }, 600_000);
 
   it('publishes again what the broker acknowledged before the payment process died unmarked, and each copy is turned away', async () => {
-    const run = randomUUID().slice(0, 8);
-    const skus: [string, string] = [`T-mark-A-${run}`, `T-mark-B-${run}`];
-    const initial = { [skus[0]]: 20, [skus[1]]: 10 };
-    await freshSkus(initial);
+    const { run, skus, initial } = await freshSkus('mark', [20, 10]);
     const crashing = await replace('payment', crashAt('outbox.published'));
 
     const accepted = await placeWave(`mark-${run}`, 6, skus);
@@ -110,10 +108,7 @@ describe('module processes over Kafka killed at random and at their worst moment
   }, 300_000);
 
   it('hands partitions over while orders flow: a second inventory process joins the group, the first leaves, every order decided once', async () => {
-    const run = randomUUID().slice(0, 8);
-    const skus: [string, string] = [`T-group-A-${run}`, `T-group-B-${run}`];
-    const initial = { [skus[0]]: 30, [skus[1]]: 10 };
-    await freshSkus(initial);
+    const { run, skus, initial } = await freshSkus('group', [30, 10]);
     const first = topology.processes.inventory;
     const joining = new AppProcess({ ...topology.env, MODULES: 'inventory', PORT: String(await freePort()) });
 
