@@ -65,6 +65,8 @@ export class Stockroom {
    * the waiter holds: no cycle can form.
    */
   private async locking<T>(skus: string[], statement: (wait: 'NOWAIT' | '') => Promise<T>): Promise<T> {
+    // Outside a transaction a statement's locks end with it; and the entity manager there is shared by everyone.
+    if (!this.txHost.isTransactionActive()) return statement('');
     const tx = this.txHost.tx;
     const highest = this.highestLocked.get(tx);
     const result = await statement(highest !== undefined && skus.some((sku) => byteOrder(sku, highest) < 0) ? 'NOWAIT' : '');
