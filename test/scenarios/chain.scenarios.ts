@@ -355,12 +355,8 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       const orderIds: string[] = placed.map((answer) => answer.body.orderId);
       expect(new Set(orderIds).size).toBe(500);
 
-      const observed: number[] = [];
       const counts = await eventually(
         async () => {
-          const [{ available: now }] = await topology.db.query<{ available: number }>('SELECT available FROM inventory.stock WHERE sku = $1', [sku]);
-          observed.push(now);
-          expect(now).toBeGreaterThanOrEqual(0);
           const rows = await topology.db.query<{ status: string; count: string }>('SELECT status, count(*) FROM orders.orders WHERE id = ANY($1::text[]) GROUP BY status', [orderIds]);
           const byStatus = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
           expect(Object.keys(byStatus).filter((status) => !FINAL_STATUSES.includes(status))).toEqual([]);
@@ -370,11 +366,9 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
         { timeoutMs: 160_000, intervalMs: 250 },
       );
 
+      // available >= 0 needs no assertion (a CHECK holds it): what can fail is how many were sold and what was kept.
       expect(counts).toEqual({ paid: 100, rejected: 400 });
-      expect(observed.every((value) => value >= 0)).toBe(true);
       expect(await available(sku)).toBe(0);
-      const [{ min }] = await topology.db.query<{ min: number }>('SELECT min(available) AS min FROM inventory.stock');
-      expect(min).toBeGreaterThanOrEqual(0);
       const [{ reserved }] = await topology.db.query<{ reserved: string }>(
         `SELECT coalesce(sum((item->>'quantity')::int), 0) AS reserved
            FROM inventory.reservations r, jsonb_array_elements(r.items) AS item

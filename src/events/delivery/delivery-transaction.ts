@@ -56,8 +56,10 @@ export class DeliveryTransaction {
       if (deliveries.length === 1) return [{ error: failure instanceof HandlerFailed ? failure.cause : failure }];
       if (!(failure instanceof HandlerFailed)) return this.oneByOne(subscription, deliveries, deadline);
       const before = await this.run(subscription, deliveries.slice(0, failure.index), deadline);
+      // A handler that would not wait for a lock its batch-mates' locks made risky (55P03) runs alone, not as a failure.
+      const failed = refusedToWait(failure.cause) ? await this.run(subscription, [deliveries[failure.index]], deadline) : [{ error: failure.cause }];
       const after = await this.run(subscription, deliveries.slice(failure.index + 1), deadline);
-      return [...before, { error: failure.cause }, ...after];
+      return [...before, ...failed, ...after];
     }
   }
 
@@ -100,4 +102,9 @@ export class DeliveryTransaction {
       }),
     );
   }
+}
+
+/** Postgres' lock_not_available: a `NOWAIT` lock found its row busy. */
+function refusedToWait(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '55P03';
 }

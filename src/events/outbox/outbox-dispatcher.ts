@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CloudEvent } from 'cloudevents';
 import { DataSource } from 'typeorm';
+import { checkpoint } from '../checkpoints';
 import { durationMs } from '../delivery/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
@@ -162,6 +163,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   }
 
   private markDispatched(id: string): void {
+    checkpoint('outboxPublished');
     this.dispatched.push(id);
     if (this.dispatched.length >= MARK_BATCH) void this.flushDispatched();
     else this.flush ??= setTimeout(() => void this.flushDispatched(), MARK_DELAY_MS);

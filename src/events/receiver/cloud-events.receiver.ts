@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ShedWhenBacklogged } from '../admission/shed-when-backlogged.guard';
+import { checkpoint } from '../checkpoints';
 import { EventRouter } from '../delivery/event-router';
 import { MalformedEventError, UnknownEventTypeError } from '../errors';
 import { cloudEventsOf } from './cloud-events-request';
@@ -30,5 +31,6 @@ export class CloudEventsReceiver {
     for (const { event, subscriptions } of deliveries) {
       await Promise.all(subscriptions.map((subscription) => this.router.deliverOnce(subscription, event)));
     }
+    checkpoint('receiverCommitted');
   }
 }

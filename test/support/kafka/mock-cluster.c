@@ -24,6 +24,12 @@
  * proxy asks the mock with MaxWait 0 and parks an answer holding fewer record bytes than MinBytes (at least
  * 1) instead; when the mock acknowledges a Produce (on any connection) it asks again for every parked fetch,
  * from the request's own offsets, and when MaxWait ends it gives the client the answer it has, as Kafka does.
+ *
+ * Its fourth: the mock completes a group's sync as soon as the leader's SyncGroup has set every member's
+ * assignment, and answers a follower whose SyncGroup arrives after that INVALID_REQUEST (the group is no longer
+ * syncing), which kafkajs takes as fatal: a second consumer in a group dies on joining whenever it is slower
+ * than the leader. Kafka answers it with its assignment. The proxy keeps the assignments of each group's last
+ * leader SyncGroup and answers such a follower as Kafka would, with its own for that generation.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,6 +56,14 @@
 #define FIRST_FLEXIBLE_METADATA_VERSION 9
 #define PENDING_METADATA 64
 #define PRODUCE_API_KEY 0
+#define SYNC_GROUP_API_KEY 14
+/* SyncGroup v1-v3 (v4 is flexible): what kafkajs 2 asks for. */
+#define LAST_MENDED_SYNC_GROUP_VERSION 3
+#define INVALID_REQUEST 42
+#define PENDING_SYNCS 8
+#define MAX_GROUPS 64
+#define MAX_GROUP_MEMBERS 16
+#define MAX_NAME 256
 #define FETCH_API_KEY 1
 #define PENDING_PRODUCES 64
 /* Fetch v4 adds the fields a partition's answer is parsed by (last stable offset, aborted transactions);
@@ -119,8 +133,31 @@ struct fetch_assembly {
   struct fetch_partition partitions[MAX_FETCH_PARTITIONS];
 };
 
+/* A Kafka string (int16 length, then the bytes) copied out of a frame. */
+struct name {
+  size_t len;
+  unsigned char bytes[MAX_NAME];
+};
+
+/* A follower's SyncGroup in flight: what to look its assignment up by if the mock refuses it. */
+struct pending_sync {
+  int32_t id, generation;
+  struct name group, member;
+};
+
+/* The assignments a group's leader handed out in its last SyncGroup. */
+struct group_sync {
+  struct name group;
+  int32_t generation;
+  int member_count;
+  struct name members[MAX_GROUP_MEMBERS];
+  struct buffer assignments[MAX_GROUP_MEMBERS];
+};
+
 struct connection {
   int used;
+  struct pending_sync syncs[PENDING_SYNCS]; /* follower SyncGroup requests in flight */
+  int sync_count;
   struct side client, upstream;
   int32_t metadata_ids[PENDING_METADATA]; /* correlation ids of Metadata requests in flight */
   int16_t metadata_versions[PENDING_METADATA];
@@ -143,6 +180,7 @@ static struct {
   int upstream_port[MAX_BROKERS], proxy_port[MAX_BROKERS];
 } brokers;
 static struct connection connections[MAX_CONNECTIONS];
+static struct group_sync group_syncs[MAX_GROUPS];
 
 static int32_t read32(const unsigned char *p) { return (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]); }
 static int16_t read16(const unsigned char *p) { return (int16_t)(p[0] << 8 | p[1]); }
@@ -549,6 +587,85 @@ static void answer_fetch(struct connection *c, struct fetch_request *r, const un
   if (!start_assembly(c, r, f, size)) settle_fetch(c, r, f, size, 1);
 }
 
+/* Copies the string at p (within end) into n; the offset after it, or 0 when it does not fit. */
+static size_t read_name(const unsigned char *p, const unsigned char *end, struct name *n) {
+  if (p + 2 > end) return 0;
+  int16_t len = read16(p);
+  n->len = len > 0 ? (size_t)len : 0;
+  if (n->len >= MAX_NAME || p + 2 + n->len > end) return 0;
+  memcpy(n->bytes, p + 2, n->len);
+  return 2 + n->len;
+}
+
+static int same_name(const struct name *a, const struct name *b) { return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0; }
+
+static struct group_sync *group_sync_of(const struct name *group, int create) {
+  for (int i = 0; i < MAX_GROUPS; i++) if (group_syncs[i].group.len && same_name(&group_syncs[i].group, group)) return &group_syncs[i];
+  if (!create) return NULL;
+  for (int i = 0; i < MAX_GROUPS; i++) if (!group_syncs[i].group.len) return group_syncs[i].group = *group, &group_syncs[i];
+  return NULL;
+}
+
+/* A SyncGroup request: a leader's assignments are kept, a follower's request is noted to mend its answer. */
+static void note_sync(struct connection *c, const unsigned char *f, size_t size, size_t client_id_size) {
+  const unsigned char *end = f + size, *p = f + 12 + client_id_size;
+  int16_t version = read16(f + 6);
+  struct pending_sync sync = {.id = read32(f + 8)};
+  size_t n;
+  if (version < 1 || version > LAST_MENDED_SYNC_GROUP_VERSION || !(n = read_name(p, end, &sync.group)) || p + n + 4 > end) return;
+  p += n, sync.generation = read32(p), p += 4;
+  if (!(n = read_name(p, end, &sync.member))) return;
+  p += n;
+  if (version >= 3) {
+    struct name instance;
+    if (!(n = read_name(p, end, &instance))) return;
+    p += n;
+  }
+  if (p + 4 > end) return;
+  int32_t count = read32(p);
+  p += 4;
+  if (count <= 0) {
+    if (c->sync_count < PENDING_SYNCS) c->syncs[c->sync_count++] = sync;
+    return;
+  }
+  struct group_sync *g = group_sync_of(&sync.group, 1);
+  if (!g || count > MAX_GROUP_MEMBERS) return;
+  g->generation = sync.generation, g->member_count = 0;
+  for (int i = 0; i < count; i++) {
+    struct buffer *a = &g->assignments[i];
+    if (!(n = read_name(p, end, &g->members[i])) || p + n + 4 > end) return;
+    p += n;
+    int32_t len = read32(p);
+    if (len < 0 || p + 4 + len > end) return;
+    a->len = 0, append(a, p + 4, (size_t)len), p += 4 + len;
+    g->member_count = i + 1;
+  }
+}
+
+/* A follower's SyncGroup answer: INVALID_REQUEST becomes its assignment from the leader's SyncGroup of the same
+ * generation, as Kafka answers. 1 when it was answered here. */
+static int mend_sync(struct connection *c, const unsigned char *f, size_t size) {
+  int32_t id = read32(f + 4);
+  for (int i = 0; i < c->sync_count; i++) {
+    if (c->syncs[i].id != id) continue;
+    struct pending_sync sync = c->syncs[i];
+    c->syncs[i] = c->syncs[--c->sync_count];
+    if (size < 14 || read16(f + 12) != INVALID_REQUEST) return 0;
+    struct group_sync *g = group_sync_of(&sync.group, 0);
+    if (!g || g->generation != sync.generation) return 0;
+    for (int m = 0; m < g->member_count; m++) {
+      if (!same_name(&g->members[m], &sync.member)) continue;
+      size_t body = 4 + 4 + 2 + 4 + g->assignments[m].len;
+      put32(&c->client.out, (int32_t)body), put32(&c->client.out, id), put32(&c->client.out, 0), put16(&c->client.out, 0);
+      put32(&c->client.out, (int32_t)g->assignments[m].len);
+      append(&c->client.out, g->assignments[m].data, g->assignments[m].len);
+      return 1;
+    }
+    return 0;
+  }
+  return 0;
+}
+
 /* Sends a response frame from the mock on to the client: Metadata rewritten, a Fetch response completed or
  * parked; a Produce acknowledged wakes the parked fetches. */
 static void respond(struct connection *c, const unsigned char *f, size_t size) {
@@ -563,6 +680,7 @@ static void respond(struct connection *c, const unsigned char *f, size_t size) {
     c->metadata_versions[i] = c->metadata_versions[c->metadata_count];
     break;
   }
+  if (c->sync_count && mend_sync(c, f, size)) return;
   for (int i = 0; i < c->produce_count; i++) {
     if (c->produce_ids[i] != id) continue;
     c->produce_ids[i] = c->produce_ids[--c->produce_count];
@@ -587,7 +705,7 @@ static int16_t produce_acks(const unsigned char *f, size_t size) {
   return o + 2 <= size ? read16(f + o) : 0;
 }
 
-/* Notes the requests whose responses the proxy acts on: Metadata, Produce and (assembled versions of) Fetch,
+/* Notes the requests whose responses the proxy acts on: Metadata, Produce, SyncGroup and (assembled versions of) Fetch,
  * whose MaxWait becomes 0: the proxy does the waiting. */
 static void note_request(struct connection *c, unsigned char *f, size_t size) {
   if (size < 14) return;
@@ -595,6 +713,8 @@ static void note_request(struct connection *c, unsigned char *f, size_t size) {
   if (key == METADATA_API_KEY && c->metadata_count < PENDING_METADATA) {
     c->metadata_ids[c->metadata_count] = read32(f + 8);
     c->metadata_versions[c->metadata_count++] = read16(f + 6);
+  } else if (key == SYNC_GROUP_API_KEY) {
+    note_sync(c, f, size, string_size(f + 12));
   } else if (key == PRODUCE_API_KEY && c->produce_count < PENDING_PRODUCES && produce_acks(f, size) != 0) {
     c->produce_ids[c->produce_count++] = read32(f + 8);
   } else if (key == FETCH_API_KEY && c->fetch_count < PENDING_FETCHES && parse_fetch_request(f, size, &c->fetches[c->fetch_count])) {

@@ -13,6 +13,9 @@ import { mergeBySku, ReservationPlan, Shortage, StockLine } from './reservation-
  */
 @Injectable()
 export class Stockroom {
+  /** The highest SKU each open transaction (by its entity manager) holds a stock row lock on. */
+  private readonly highestLocked = new WeakMap<object, string>();
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly outbox: Outbox,
@@ -50,7 +53,25 @@ export class Stockroom {
 
   /** Row locks in SKU order before changing several rows, as every reservation takes them: no deadlocks. */
   private async lockInSkuOrder(skus: string[]): Promise<void> {
-    await this.txHost.tx.query('SELECT sku FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE', [skus]);
+    await this.locking(skus, (wait) => this.txHost.tx.query(`SELECT sku FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku COLLATE "C" FOR UPDATE ${wait}`, [skus]));
+  }
+
+  /**
+   * Runs a statement that locks stock rows in SKU order (byte order, as `COLLATE "C"` sorts), telling it whether
+   * it may wait for them. Events that queue up share a transaction (ADR 9), so a transaction may already hold rows
+   * when it locks the next order's: waiting for a SKU below one it holds could close a cycle with another
+   * transaction (a deadlock), so that statement does not wait (`NOWAIT`) and, when a row is busy, fails with
+   * 55P03, on which the delivery runs again in a transaction of its own. Every wait is then for a SKU above all
+   * the waiter holds: no cycle can form.
+   */
+  private async locking<T>(skus: string[], statement: (wait: 'NOWAIT' | '') => Promise<T>): Promise<T> {
+    // Outside a transaction a statement's locks end with it; and the entity manager there is shared by everyone.
+    if (!this.txHost.isTransactionActive()) return statement('');
+    const tx = this.txHost.tx;
+    const highest = this.highestLocked.get(tx);
+    const result = await statement(highest !== undefined && skus.some((sku) => byteOrder(sku, highest) < 0) ? 'NOWAIT' : '');
+    this.highestLocked.set(tx, skus.reduce((top, sku) => (byteOrder(sku, top) > 0 ? sku : top), highest ?? ''));
+    return result;
   }
 
   /**
@@ -59,9 +80,9 @@ export class Stockroom {
    * per order, and take the stock only if every line fits. Undefined when the order was decided before.
    */
   private async takeAllOrNone(orderId: string, lines: StockLine[]): Promise<ReservationPlan | undefined> {
-    const rows: Array<Shortage & { fits: boolean; amount_minor: string | null; recorded: boolean }> = await this.txHost.tx.query(
+    const rows: Array<Shortage & { fits: boolean; amount_minor: string | null; recorded: boolean }> = await this.locking(lines.map((line) => line.sku), (wait) => this.txHost.tx.query(
       `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w(sku, quantity)),
-            locked AS (SELECT s.sku, s.available, s.price_minor FROM inventory.stock s JOIN wanted w USING (sku) ORDER BY s.sku FOR UPDATE OF s),
+            locked AS (SELECT s.sku, s.available, s.price_minor FROM inventory.stock s JOIN wanted w USING (sku) ORDER BY s.sku COLLATE "C" FOR UPDATE OF s ${wait}),
             checked AS (SELECT w.sku, w.quantity, coalesce(l.available, 0) AS available, l.price_minor FROM wanted w LEFT JOIN locked l USING (sku)),
             decision AS (SELECT bool_and(available >= quantity) AS fits, sum(price_minor * quantity) AS amount_minor FROM checked),
             recorded AS (INSERT INTO inventory.reservations (order_id, status, items, amount_minor)
@@ -72,7 +93,7 @@ export class Stockroom {
        SELECT c.sku, c.quantity AS requested, c.available, d.fits, d.amount_minor, EXISTS (SELECT FROM recorded) AS recorded
        FROM checked c, decision d ORDER BY c.sku`,
       [orderId, lines.map((line) => line.sku), lines.map((line) => line.quantity), JSON.stringify(lines)],
-    );
+    ));
     if (!rows[0]?.recorded) return undefined;
     if (rows[0].fits) return { kind: 'reserve', amountMinor: Number(rows[0].amount_minor) };
     return { kind: 'insufficient', missing: rows.filter((row) => row.available < row.requested).map(({ sku, requested, available }) => ({ sku, requested, available })) };
@@ -85,4 +106,9 @@ export class Stockroom {
       [lines.map((line) => line.sku), lines.map((line) => line.quantity), sign],
     );
   }
+}
+
+/** Compares SKUs as Postgres' "C" collation does: by their UTF-8 bytes. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
