@@ -13,6 +13,8 @@ import { Outbox } from './outbox/outbox';
 import { OutboxCommit } from './outbox/outbox-commit';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
+import { ingressConfig } from './receiver/ingress.config';
+import { IngressPolicy } from './receiver/ingress-policy';
 import { EventBusServer } from './server/event-bus.server';
 import { EVENT_TRANSPORT, EventTransport } from './transport/event-transport';
 import { HttpTransport } from './transport/http.transport';
@@ -46,7 +48,7 @@ const transport: Provider = {
 /** The internal event bus every module publishes to and subscribes through. */
 @Global()
 @Module({
-  imports: [ConfigModule.forFeature(eventsConfig), ConfigModule.forFeature(kafkaConfig)],
+  imports: [ConfigModule.forFeature(eventsConfig), ConfigModule.forFeature(kafkaConfig), ConfigModule.forFeature(ingressConfig)],
   controllers: [CloudEventsReceiver],
   providers: [
     Outbox,
@@ -60,6 +62,7 @@ const transport: Provider = {
     DeliveryTransaction,
     OutboxDispatcher,
     EventBusServer,
+    IngressPolicy,
     InProcessTransport,
     transport,
   ],

@@ -3,7 +3,8 @@ import { Currency, defineEvent, EventType, MoneyAmount } from '../../events';
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them
- * (the reference Order shape does); inventory prices the order from its own catalog either way.
+ * (the reference Order shape does); inventory prices the order from its own catalog either way. The one
+ * event producers outside the system may send (a storefront), at `POST /` with the ingress token.
  */
 export const OrderCreated = defineEvent(
   EventType.OrderCreated,
@@ -21,4 +22,5 @@ export const OrderCreated = defineEvent(
     createdAt: z.iso.datetime({ offset: true }).optional(),
     paymentMethod: z.string().min(1).max(64).default('card'),
   }),
+  { external: true },
 );

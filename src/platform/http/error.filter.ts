@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
-import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
+import { AppError, HTTP_STATUS_BY_KIND, UnauthenticatedError } from '../errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -23,7 +23,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (host.getType() === 'rpc') return throwError(() => exception);
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof UnauthenticatedError) void reply.header('www-authenticate', exception.challenge);
+    void reply.status(body.statusCode).send(body);
   }
 
   private toBody(exception: unknown): ErrorBody {
