@@ -1,16 +1,20 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
+import { actingFor, Caller, CurrentCaller } from '../../../platform/http/customers/caller';
+import { CustomerGuard } from '../../../platform/http/customers/customer.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { Notifier, NotificationView } from '../domain/notifier';
 
-const NotificationsQuery = z.object({ userId: z.string().min(1).max(128) }).strict();
+const NotificationsQuery = z.object({ userId: z.string().min(1).max(128).optional() }).strict();
 
+/** A customer lists its own notifications (`userId` is its token's subject, or left out); the admin token anyone's. */
 @Controller('notifications')
+@UseGuards(CustomerGuard)
 export class NotificationsController {
   constructor(private readonly notifier: Notifier) {}
 
   @Get()
-  list(@Query(new ZodPipe(NotificationsQuery)) query: z.output<typeof NotificationsQuery>): Promise<NotificationView[]> {
-    return this.notifier.forUser(query.userId);
+  list(@Query(new ZodPipe(NotificationsQuery)) query: z.output<typeof NotificationsQuery>, @CurrentCaller() caller: Caller): Promise<NotificationView[]> {
+    return this.notifier.forUser(actingFor(caller, query.userId));
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** `POST /orders` body. Strict: an unknown field is an error, not silently dropped. */
+/** `POST /orders` body. Strict: an unknown field is an error, not silently dropped. A customer's token names the customer, so `userId` may be left out then. */
 export const PlaceOrderRequest = z
   .object({
-    userId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128).optional(),
     items: z
       .array(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(10_000) }).strict())
       .min(1)
