@@ -15,6 +15,7 @@ import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
 import { ingressConfig } from './receiver/ingress.config';
 import { IngressPolicy } from './receiver/ingress-policy';
+import { BrokerGuard } from './receiver/broker.guard';
 import { EventBusServer } from './server/event-bus.server';
 import { EVENT_TRANSPORT, EventTransport } from './transport/event-transport';
 import { HttpTransport } from './transport/http.transport';
@@ -63,9 +64,10 @@ const transport: Provider = {
     OutboxDispatcher,
     EventBusServer,
     IngressPolicy,
+    BrokerGuard,
     InProcessTransport,
     transport,
   ],
-  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT],
+  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT, IngressPolicy, BrokerGuard],
 })
 export class EventsModule {}

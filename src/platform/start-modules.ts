@@ -49,7 +49,7 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL }),
+      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL, behindBroker: transport === 'http' }),
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
       { bufferLogs: true, abortOnError: false },
     );

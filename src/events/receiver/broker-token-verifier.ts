@@ -27,15 +27,16 @@ export class BrokerTokenVerifier {
       const { payload } = await jwtVerify(token, keys, { issuer: this.issuer, audience: this.audience, algorithms: ['RS256', 'ES256'], clockTolerance: CLOCK_SKEW_SECONDS });
       return payload;
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) throw new SenderKeysUnavailableError(`the OIDC issuer's keys are unavailable: ${error.message}`);
+      if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) throw new SenderKeysUnavailableError("the OIDC issuer's keys are unavailable");
       return undefined;
     }
   }
 
   private keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
-    this.keys ??= this.discover().catch((error: unknown) => {
+    // The cause stays out of the answer, which unauthenticated callers read: it may name hosts.
+    this.keys ??= this.discover().catch(() => {
       this.keys = undefined;
-      throw new SenderKeysUnavailableError(`OIDC discovery at ${this.issuer} failed: ${(error as Error).message}`);
+      throw new SenderKeysUnavailableError("the OIDC issuer's keys are unavailable");
     });
     return this.keys;
   }

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { EventRouter } from '../delivery/event-router';
 import { MalformedEventError, UnknownEventTypeError } from '../errors';
+import { replayOf } from '../replay-mark';
 import { cloudEventsOf } from './cloud-events-request';
 import { IngressPolicy } from './ingress-policy';
 
@@ -22,7 +23,9 @@ export class CloudEventsReceiver {
   @HttpCode(204)
   async receive(@Req() request: FastifyRequest): Promise<void> {
     const sender = await this.ingress.senderOf(request);
-    const deliveries = cloudEventsOf(request).map((event) => {
+    const deliveries = cloudEventsOf(request).map((received) => {
+      // Only the Broker relays replays (the deadletter module's, marked for one subscription); anyone else's mark is no mark.
+      const { event, replayTo } = sender === 'broker' ? replayOf(received) : { event: received, replayTo: undefined };
       if (event.datacontenttype !== undefined && !/^application\/json\b/.test(event.datacontenttype)) {
         throw new MalformedEventError(`event ${event.id}: datacontenttype must be application/json, got ${event.datacontenttype}`);
       }
@@ -30,7 +33,7 @@ export class CloudEventsReceiver {
       if (subscriptions.length === 0) throw new UnknownEventTypeError(`event ${event.id}: no subscription here accepts type ${event.type}`);
       this.ingress.admit(sender, event, subscriptions[0].contract);
       subscriptions.forEach((subscription) => this.router.validate(subscription, event));
-      return { event, subscriptions };
+      return { event, subscriptions: subscriptions.filter((subscription) => replayTo === undefined || subscription.name === replayTo) };
     });
     for (const { event, subscriptions } of deliveries) {
       await Promise.all(subscriptions.map((subscription) => this.router.deliverOnce(subscription, event)));

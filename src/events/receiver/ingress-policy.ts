@@ -13,7 +13,7 @@ import { namesAModule } from './module-sources';
 export type EventSender = 'producer' | 'broker' | 'anonymous';
 
 const PRODUCER_CHALLENGE = 'Bearer realm="events"';
-const BROKER_CHALLENGE = 'Bearer realm="knative-broker"';
+export const BROKER_CHALLENGE = 'Bearer realm="knative-broker"';
 
 /**
  * The one ingress policy of `POST /`, derived from the contracts (docs/adr/0013). In one process and over Kafka

@@ -27,7 +27,7 @@ export class CustomerTokens {
       const { payload } = await jwtVerify(token, this.keys, { issuer: this.issuer, audience: this.audience, algorithms: ['RS256', 'ES256'], clockTolerance: CLOCK_SKEW_SECONDS });
       return typeof payload.sub === 'string' && payload.sub.length > 0 && payload.sub.length <= 128 ? payload.sub : undefined;
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) throw new CustomerKeysUnavailableError(`the identity provider's keys are unavailable: ${error.message}`);
+      if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) throw new CustomerKeysUnavailableError("the identity provider's keys are unavailable");
       return undefined;
     }
   }
