@@ -1,26 +1,50 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from './support/eventually';
 import { INGRESS_TOKEN, startTestApp, TestApp } from './support/test-app';
 import { TokenIssuer, TokenOptions } from './support/token-issuer';
 
 /**
  * Behind a Knative Broker (EVENT_TRANSPORT=http) the receivers take events from the Broker only: its OIDC
  * token, issued by the cluster (here a local issuer with OpenID discovery) for this Service's audience. The
- * dead-letter intake is routed here, for the Broker alone.
+ * dead-letter intake is routed here, for the Broker alone. Publishing to K_SINK presents the token the
+ * SinkBinding mounts.
  */
 const AUDIENCE = 'order-events-orders';
 
 describe('the receivers behind a Knative Broker with OIDC', () => {
   let issuer: TokenIssuer;
   let app: TestApp;
+  let sink: Server;
+  const published: IncomingHttpHeaders[] = [];
 
   beforeAll(async () => {
     issuer = await new TokenIssuer().start();
-    // K_SINK leads nowhere: what the handlers publish stays in the outbox, which this test does not follow.
-    app = await startTestApp({ EVENT_TRANSPORT: 'http', K_SINK: 'http://127.0.0.1:9/', EVENTS_OIDC_ISSUER: issuer.url, EVENTS_OIDC_AUDIENCE: AUDIENCE });
+    // The Broker double: it takes every event and keeps the headers it came with.
+    sink = createServer((request, response) => {
+      published.push(request.headers);
+      request.resume().on('end', () => response.writeHead(202).end());
+    }).listen(0, '127.0.0.1');
+    await once(sink, 'listening');
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'oidc-')), 'token');
+    writeFileSync(tokenFile, 'sink-binding-oidc-token');
+    app = await startTestApp({
+      EVENT_TRANSPORT: 'http',
+      K_SINK: `http://127.0.0.1:${(sink.address() as { port: number }).port}/`,
+      K_SINK_TOKEN_FILE: tokenFile,
+      EVENTS_OIDC_ISSUER: issuer.url,
+      EVENTS_OIDC_AUDIENCE: AUDIENCE,
+    });
   }, 120_000);
 
   afterAll(async () => {
     await app?.stop();
+    sink?.closeAllConnections();
+    sink?.close();
     await issuer?.stop();
   });
 
@@ -74,6 +98,14 @@ describe('the receivers behind a Knative Broker with OIDC', () => {
 
       expect(await app.db.query('SELECT status, total_minor FROM orders.orders WHERE id = $1', [orderId])).toEqual([{ status: 'reserved', total_minor: '1234' }]);
     }
+  });
+
+  it('presents the SinkBinding token with every event it publishes to K_SINK', async () => {
+    const orderId = await pendingOrder();
+    expect((await paymentRequest(orderId, await broker())).status).toBe(204);
+
+    await eventually(() => expect(published.filter((headers) => headers['ce-subject'] === orderId)).toHaveLength(1));
+    expect(published.every((headers) => headers.authorization === 'Bearer sink-binding-oidc-token')).toBe(true);
   });
 
   it("routes the dead-letter intake, for the Broker's dead-letter delivery only", async () => {
