@@ -9,6 +9,7 @@ import { MODULE_NAMES, MODULES } from '../src/modules';
 import { CHANNEL_BROKER_DIR, kafkaChannelTemplate } from '../src/split/manifests/channel-broker';
 import { generate, HEADER, KNATIVE_DIR, renderKnativeFiles, sinkBoundModules } from '../src/split/manifests/generate';
 import { knativeManifests, knativeService, Manifest, MANIFEST_FILES, scalingAnnotations, trigger } from '../src/split/manifests/knative';
+import { POLICIES_FILE } from '../src/split/manifests/security';
 import { collectSubscriptions } from '../src/split/manifests/subscriptions';
 
 /**
@@ -124,7 +125,7 @@ describe('Knative manifests (deploy/knative)', () => {
       expect(content.startsWith(`# ${HEADER}\n`)).toBe(true);
       expect({ file, content: readFileSync(resolve(KNATIVE_DIR, file), 'utf8') }).toEqual({ file, content });
     }
-    expect(committed('kustomization.yaml')[0].resources).toEqual([...MANIFEST_FILES]);
+    expect(committed('kustomization.yaml')[0].resources).toEqual([...MANIFEST_FILES, POLICIES_FILE]);
     expect(Object.keys(rendered)).toContain(`${CHANNEL_BROKER_DIR}/kustomization.yaml`);
     expect(generate({ check: true })).toEqual([]);
   });
@@ -165,13 +166,13 @@ describe('Knative manifests (deploy/knative)', () => {
       expect(t.spec).toEqual({
         broker: 'order-events',
         filter: { attributes: { type: qualifiedType(subscription.contract.name, DEFAULT_EVENT_TYPE_PREFIX) } },
-        subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: subscription.subscriber } },
+        subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: subscription.subscriber }, audience: subscription.subscriber },
         delivery: {
           retry,
           backoffPolicy,
           backoffDelay,
           ...(deadLetter
-            ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' }, uri: `/dead-letters/intake?subscription=${subscription.name}` } }
+            ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' }, uri: `/dead-letters/intake?subscription=${subscription.name}`, audience: 'deadletter' } }
             : {}),
         },
       });

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { MODULE_NAMES, MODULES, ModuleName } from '../../modules';
 import { CHANNEL_BROKER_DIR, channelBrokerKustomization, channelTemplateConfig, kafkaChannelTemplate } from './channel-broker';
 import { DEAD_LETTER_SERVICE, knativeManifests, kustomization, Manifest, MANIFEST_FILES, ManifestOptions } from './knative';
+import { POLICIES_FILE, securityManifests } from './security';
 import { collectSubscriptions, publishingModules } from './subscriptions';
 
 /** `deploy/knative` of this repository (from src/split/manifests or dist/split/manifests alike). */
@@ -33,16 +34,11 @@ export function sinkBoundModules(): ModuleName[] {
 
 /** Every file under deploy/knative (path relative to it) with its content, as the code declares it today. */
 export function renderKnativeFiles(options: ManifestOptions = {}): Record<string, string> {
-  const manifests = knativeManifests(
-    {
-      modules: MODULE_NAMES.map((name) => MODULES[name]),
-      subscriptions: collectSubscriptions().map(({ subscription }) => subscription),
-      publishers: sinkBoundModules(),
-    },
-    options,
-  );
+  const subscriptions = collectSubscriptions().map(({ subscription }) => subscription);
+  const manifests = knativeManifests({ modules: MODULE_NAMES.map((name) => MODULES[name]), subscriptions, publishers: sinkBoundModules() }, options);
   const files: Record<string, string> = {};
   for (const file of MANIFEST_FILES) files[file] = yamlDocuments(manifests[file]);
+  files[POLICIES_FILE] = yamlDocuments(securityManifests(MODULE_NAMES, subscriptions, DEAD_LETTER_SERVICE));
   files['kustomization.yaml'] = yamlDocuments([kustomization(MODULE_NAMES)]);
   files[`${CHANNEL_BROKER_DIR}/kustomization.yaml`] = yamlDocuments([channelBrokerKustomization()]);
   files[`${CHANNEL_BROKER_DIR}/channel-template.yaml`] = yamlDocuments([channelTemplateConfig(stringify(kafkaChannelTemplate()))]);

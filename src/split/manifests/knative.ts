@@ -2,6 +2,7 @@ import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../../events/catalog';
 import { Subscription } from '../../events/subscription';
 import { ModuleName } from '../../modules';
 import { RunnableModule, ScalingDefaults } from '../../platform/runnable-module';
+import { isClusterLocal, POLICIES_FILE, serviceAudience } from './security';
 
 /**
  * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Kafka-class Broker,
@@ -62,7 +63,7 @@ export function trafficSplit(service: string, { stableRevision, canaryPercent }:
   ];
 }
 
-/** The dead-letter module's ksvc is reachable from inside the cluster only: its intake takes no token (docs/adr/0006). */
+/** Every ksvc but the customer API (orders) is reachable from inside the cluster only (docs/adr/0013). */
 const CLUSTER_LOCAL = { 'networking.knative.dev/visibility': 'cluster-local' } as const;
 
 function serviceRef(name: string) {
@@ -83,7 +84,7 @@ export function knativeService(module: RunnableModule, options: ManifestOptions 
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: metadata(name, undefined, name === DEAD_LETTER_SERVICE ? CLUSTER_LOCAL : {}),
+    metadata: metadata(name, undefined, isClusterLocal(module.name as ModuleName) ? CLUSTER_LOCAL : {}),
     spec: {
       ...(options.traffic ? { traffic: trafficSplit(name, options.traffic) } : {}),
       template: {
@@ -161,7 +162,7 @@ export function triggerDelivery(subscription: Subscription): Manifest {
  * dead-lettered event it posts does not say which Trigger gave up: the query does.
  */
 export function deadLetterSink(subscription: Subscription): Manifest {
-  return { ref: serviceRef(DEAD_LETTER_SERVICE), uri: `/dead-letters/intake?subscription=${subscription.name}` };
+  return { ref: serviceRef(DEAD_LETTER_SERVICE), uri: `/dead-letters/intake?subscription=${subscription.name}`, audience: serviceAudience(DEAD_LETTER_SERVICE) };
 }
 
 /** One Trigger per subscription: exact-match type filter, the subscriber's ksvc, the declared delivery. */
@@ -173,7 +174,7 @@ export function trigger(subscription: Subscription, options: ManifestOptions = {
     spec: {
       broker: BROKER_NAME,
       filter: { attributes: { type: qualifiedType(subscription.contract.name, options.typePrefix ?? DEFAULT_EVENT_TYPE_PREFIX) } },
-      subscriber: { ref: serviceRef(subscription.subscriber) },
+      subscriber: { ref: serviceRef(subscription.subscriber), audience: serviceAudience(subscription.subscriber as ModuleName) },
       delivery: triggerDelivery(subscription),
     },
   };
@@ -217,7 +218,7 @@ export function kustomization(modules: readonly ModuleName[]): Manifest {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: 'order-events',
-    resources: [...MANIFEST_FILES],
+    resources: [...MANIFEST_FILES, POLICIES_FILE],
     images: modules.map((module) => ({ name: imageOf(module), newTag: 'latest' })),
   };
 }
