@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const sink: Server = createServer((request, response) => request.resume().on('end', () => response.writeHead(202).end())).listen(0, '127.0.0.1');
   await once(sink, 'listening');
-  const env = { DATABASE_URL: db.url, K_SINK: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: db.url, K_SINK: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'info', EVENTS_BROKER_AUTH: 'off' };
   try {
     console.log(`${cpus().length} cores, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} before the run`);
     if (values.only !== 'throughput') await coldStarts(env);

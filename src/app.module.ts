@@ -15,6 +15,8 @@ export interface AppOptions {
   database: DatabaseTarget;
   /** Least severe level logged (LOG_LEVEL); info when omitted. */
   logLevel?: LogLevel;
+  /** Behind a Knative Broker (EVENT_TRANSPORT=http): the modules' Broker-only endpoints are routed too. */
+  behindBroker?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface AppOptions {
  */
 @Module({})
 export class AppModule {
-  static register({ modules, database, logLevel = 'info' }: AppOptions): DynamicModule {
+  static register({ modules, database, logLevel = 'info', behindBroker = false }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -35,6 +37,7 @@ export class AppModule {
         TracingModule,
         MetricsModule.forRoot({ orders: modules.some((module) => module.name === 'orders') }),
         ...modules.map((module) => module.module),
+        ...modules.flatMap((module) => (behindBroker && module.brokerEndpoints ? [module.brokerEndpoints] : [])),
       ],
     };
   }

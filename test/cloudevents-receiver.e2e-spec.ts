@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_EVENT_TYPE_PREFIX, EventType, qualifiedType } from '../src/events/catalog';
 import { eventually } from './support/eventually';
-import { startTestApp, TestApp } from './support/test-app';
+import { publishToOutbox } from './support/outbox-event';
+import { INGRESS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 /**
- * `POST /`, the CloudEvents receiver: binary, structured and batch modes are accepted (204 once the local
- * subscriptions committed), and anything malformed is refused with a JSON 4xx that stores nothing at all.
+ * `POST /`, the CloudEvents receiver, as an external producer holding the ingress token uses it: binary,
+ * structured and batch modes are accepted (204 once the local subscriptions committed), and anything malformed
+ * is refused with a JSON 4xx that stores nothing at all. Who may send what: test/ingress-policy.e2e-spec.ts.
  */
 
 const ORDER_CREATED = 'com.toolsku.order.created';
@@ -99,7 +101,7 @@ describe('the CloudEvents receiver (POST /)', () => {
 
   /** Raw HTTP to the app: the body is sent byte for byte, and an answer that is not JSON comes back as text. */
   async function post(request: RawRequest): Promise<Answer> {
-    const response = await fetch(`${app.url}/`, { method: 'POST', headers: request.headers, body: request.body });
+    const response = await fetch(`${app.url}/`, { method: 'POST', headers: { authorization: `Bearer ${INGRESS_TOKEN}`, ...request.headers }, body: request.body });
     const text = await response.text();
     let body: unknown = text === '' ? undefined : text;
     try {
@@ -226,16 +228,17 @@ describe('the CloudEvents receiver (POST /)', () => {
 
   it('keeps the total of an order whose payment result arrives before its payment request', async () => {
     // Subscriptions run apart, so orders may settle a payment before it records the request that priced it.
+    // Both are internal events: they come from their publishers, through the outbox, never at POST /.
     const orderId = randomUUID();
     const userId = `ce-${orderId.slice(0, 8)}`;
     await app.db.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, 'USD', 'card')`, [orderId, userId, JSON.stringify([{ sku: 'SKU-003', quantity: 1 }])]);
 
     const result = { orderId, userId, status: 'failed', amount: '120.00', reason: 'declined' };
-    expect((await post(binary(randomUUID(), result, qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX)))).status).toBe(204);
-    expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed' });
+    await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
+    await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed' }));
 
     const request = { orderId, userId, amount: '120.00', currency: 'USD', method: 'card' };
-    expect((await post(binary(randomUUID(), request, qualifiedType(EventType.PaymentRequest, DEFAULT_EVENT_TYPE_PREFIX)))).status).toBe(204);
-    expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' });
+    await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentRequest, DEFAULT_EVENT_TYPE_PREFIX), source: 'inventory', subject: orderId }, request);
+    await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' }));
   });
 });

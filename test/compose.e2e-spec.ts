@@ -8,6 +8,8 @@ import { kafkaConfig } from '../src/events/transport/kafka/kafka.config';
 import { MODULES } from '../src/modules';
 import { databaseConfig } from '../src/platform/database/database.config';
 import { httpConfig } from '../src/platform/http/http.config';
+import { ingressConfig } from '../src/events/receiver/ingress.config';
+import { customerAuthConfig } from '../src/platform/http/customers/customer-auth.config';
 
 /**
  * No Docker engine runs where the tests do, so docker-compose.yml and the Dockerfile are checked by construction:
@@ -175,7 +177,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('sets only variables the app reads, so a misspelt key cannot pass unnoticed', () => {
-    const configs: Array<{ schema: { shape: object } }> = [httpConfig, databaseConfig, eventsConfig, kafkaConfig, ...Object.values(MODULES).flatMap((module): Array<{ schema: { shape: object } }> => [...module.configs])];
+    const configs: Array<{ schema: { shape: object } }> = [httpConfig, databaseConfig, eventsConfig, kafkaConfig, ingressConfig, customerAuthConfig, ...Object.values(MODULES).flatMap((module): Array<{ schema: { shape: object } }> => [...module.configs])];
     const known = new Set(['MODULES', ...configs.flatMap((config) => Object.keys(config.schema.shape))]);
     for (const [name, service] of [['app', compose.services.app] as const, ...splitServices]) {
       expect({ name, unknown: Object.keys(environmentOf(service.environment)).filter((key) => !known.has(key)) }).toEqual({ name, unknown: [] });

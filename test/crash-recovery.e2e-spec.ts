@@ -113,7 +113,7 @@ describe('crash recovery of the built app', () => {
     expect(await statuses(orderIds)).toEqual({ paid: orderIds.length });
     expect(await rowsPerOrder('payment.payments', orderIds, `status = 'succeeded'`)).toEqual(oncePerOrder(orderIds));
     expect(await rowsPerOrder('notification.notifications', orderIds, `channel = 'log'`)).toEqual(oncePerOrder(orderIds));
-    expect(await rowsPerOrder('inventory.reservations', orderIds, `status = 'reserved'`)).toEqual(oncePerOrder(orderIds));
+    expect(await rowsPerOrder('inventory.reservations', orderIds, `status = 'sold'`)).toEqual(oncePerOrder(orderIds));
     const taken = sumBySku(orders);
     const now = await stock();
     expect(Object.fromEntries(Object.keys(initial).map((sku) => [sku, initial[sku] - now[sku]]))).toEqual(Object.fromEntries(Object.keys(initial).map((sku) => [sku, taken[sku] ?? 0])));

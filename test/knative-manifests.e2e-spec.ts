@@ -243,14 +243,14 @@ describe('Knative manifests (deploy/knative)', () => {
       expect(t.spec).toEqual({
         broker: 'order-events',
         ...(subscription.when ? { filters: [{ exact: { type } }, subscription.when] } : { filter: { attributes: { type } } }),
-        subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: subscription.subscriber } },
+        subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: subscription.subscriber }, audience: subscription.subscriber },
         delivery: {
           retry,
           backoffPolicy,
           backoffDelay,
           timeout,
           ...(deadLetter
-            ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' }, uri: `/dead-letters/intake?subscription=${subscription.name}` } }
+            ? { deadLetterSink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'deadletter' }, uri: `/dead-letters/intake?subscription=${subscription.name}`, audience: 'deadletter' } }
             : {}),
         },
       });

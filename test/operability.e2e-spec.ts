@@ -156,7 +156,7 @@ describe('the built app, as operators see it', () => {
         trace_id: created.traceId,
       }),
     ]);
-    expect(lines.filter((line) => line.subject === orderId && line.outcome).map((line) => line.outcome).sort()).toEqual([...Array(5).fill('handled'), 'skipped', 'skipped', 'skipped']);
+    expect(lines.filter((line) => line.subject === orderId && line.outcome).map((line) => line.outcome).sort()).toEqual([...Array(7).fill('handled'), 'skipped']);
     expect(lines.filter((line) => line.context === 'Startup').map((line) => line.module)).toEqual(['orders', 'inventory', 'payment', 'notification', 'deadletter']);
     expect(lines.find((line) => line.module === 'payment' && line.context === 'Startup')).toMatchObject({ transport: 'inprocess', subscriptions: ['payment-take-payment-when-payment-requested <- payment.request'] });
     // Requests are logged without headers or bodies.
@@ -193,18 +193,20 @@ describe('the built app, as operators see it', () => {
       const placed = await request(url, 'POST', '/orders', { userId: 'traced', items: [{ sku: 'SKU-003', quantity: 1 }] }, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
       const orderId: string = placed.body.orderId;
 
-      // Five handlings: stock release and orders' own order.created are filtered out before any attempt.
+      // Seven handlings: every subscription of the four events (orders records its own order.created too).
       const spans = await eventually(() => {
         const ours = collector.spans.filter((span) => span.traceId === traceId);
-        expect(ours).toHaveLength(5);
+        expect(ours).toHaveLength(7);
         return ours;
       });
       expect(new Set(collector.paths)).toEqual(new Set(['/v1/traces']));
       expect(spans.map((span) => span.name).sort()).toEqual(
         [
           'inventory-reserve-stock-when-order-created',
+          'inventory-settle-reservation-when-payment-result',
           'notification-notify-when-payment-result',
           'orders-mark-reserved-when-payment-requested',
+          'orders-record-order-when-order-created',
           'orders-settle-when-payment-result',
           'payment-take-payment-when-payment-requested',
         ].map((name) => `${name} process`),

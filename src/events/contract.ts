@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { EventTypeName } from './catalog';
 
 /**
- * A published event: its catalog name, the module that publishes it, and the schema of its data.
+ * A published event: its catalog name, the module that publishes it, the schema of its data, and whether
+ * it may also come from outside the system (the ingress policy at `POST /` reads it).
  * Modules export these from `<module>.events.ts`; they are the only thing other modules depend on.
  */
 export interface EventContract<S extends z.ZodType = z.ZodType> {
@@ -14,10 +15,17 @@ export interface EventContract<S extends z.ZodType = z.ZodType> {
    * (it sees attributes, never the data). Names: lower-case letters and digits, at most 20.
    */
   readonly attributes?: (data: z.output<S>) => Record<string, string>;
+  /** True when producers outside the system may send it (with the ingress token); false: only its publisher, through the bus. */
+  readonly external: boolean;
 }
 
 export type EventData<C extends EventContract> = z.output<C['schema']>;
 
-export function defineEvent<S extends z.ZodType>(name: EventTypeName, source: string, schema: S, attributes?: EventContract<S>['attributes']): EventContract<S> {
-  return Object.freeze({ name, source, schema, ...(attributes ? { attributes } : {}) });
+export function defineEvent<S extends z.ZodType>(
+  name: EventTypeName,
+  source: string,
+  schema: S,
+  options: { external?: boolean; attributes?: EventContract<S>['attributes'] } = {},
+): EventContract<S> {
+  return Object.freeze({ name, source, schema, external: options.external ?? false, ...(options.attributes ? { attributes: options.attributes } : {}) });
 }

@@ -16,6 +16,9 @@ import { Outbox } from './outbox/outbox';
 import { OutboxCommit } from './outbox/outbox-commit';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
+import { ingressConfig } from './receiver/ingress.config';
+import { IngressPolicy } from './receiver/ingress-policy';
+import { BrokerGuard } from './receiver/broker.guard';
 import { EventBusServer } from './server/event-bus.server';
 import { EVENT_TRANSPORT, EventTransport } from './transport/event-transport';
 import { HttpTransport } from './transport/http.transport';
@@ -49,7 +52,7 @@ const transport: Provider = {
 /** The internal event bus every module publishes to and subscribes through. */
 @Global()
 @Module({
-  imports: [ConfigModule.forFeature(eventsConfig), ConfigModule.forFeature(kafkaConfig)],
+  imports: [ConfigModule.forFeature(eventsConfig), ConfigModule.forFeature(kafkaConfig), ConfigModule.forFeature(ingressConfig)],
   controllers: [CloudEventsReceiver],
   providers: [
     Outbox,
@@ -64,11 +67,13 @@ const transport: Provider = {
     TimedOutTransactions,
     OutboxDispatcher,
     EventBusServer,
+    IngressPolicy,
+    BrokerGuard,
     InProcessTransport,
     Backlog,
     ShedWhenBackloggedGuard,
     transport,
   ],
-  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT, Backlog, ShedWhenBackloggedGuard],
+  exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT, Backlog, ShedWhenBackloggedGuard, IngressPolicy, BrokerGuard],
 })
 export class EventsModule {}

@@ -12,6 +12,8 @@ export { deadLetteredEvent, deadLetterOf, storableDeadLetter } from './delivery/
 export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
 export { cloudEventsOf } from './receiver/cloud-events-request';
+export { BrokerGuard } from './receiver/broker.guard';
+export { markedForReplay } from './replay-mark';
 export { Outbox } from './outbox/outbox';
 export { ShedWhenBacklogged } from './admission/shed-when-backlogged.guard';
 export { EventLog } from './event-log';

@@ -15,6 +15,18 @@ export abstract class AppError extends Error {
   }
 }
 
+/** The caller is not (validly) authenticated: 401, and `challenge` is the WWW-Authenticate header telling how to be. */
+export abstract class UnauthenticatedError extends AppError {
+  readonly kind = 'unauthorized' as const;
+
+  constructor(
+    message: string,
+    readonly challenge: string,
+  ) {
+    super(message);
+  }
+}
+
 export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   unauthorized: 401,

@@ -20,4 +20,6 @@ export interface RunnableModule {
   readonly migrations: readonly Migration[];
   readonly configs: readonly { namespace: string; schema: z.ZodObject }[];
   readonly scaling?: ScalingDefaults;
+  /** Endpoints only the Knative Broker calls (a dead-letter intake): imported with EVENT_TRANSPORT=http, not routed at all otherwise. */
+  readonly brokerEndpoints?: Type<unknown>;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppModule } from '../app.module';
 import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { eventsConfig } from '../events/events.config';
+import { ingressConfig } from '../events/receiver/ingress.config';
 import { EventBusServer } from '../events/server/event-bus.server';
 import { holdOutboxWithoutSink, httpTransportConfig } from '../events/transport/http-transport.config';
 import { kafkaConfig } from '../events/transport/kafka/kafka.config';
@@ -14,6 +15,8 @@ import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { healthConfig } from './health/health.config';
+import { accessSummary } from './http/access-summary';
+import { customerAuthConfig } from './http/customers/customer-auth.config';
 import { httpConfig } from './http/http.config';
 import { RunnableModule } from './runnable-module';
 import { tracingConfig } from './tracing/tracing.config';
@@ -30,7 +33,7 @@ type Namespace = { namespace: string; schema: z.ZodObject };
 function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv): string {
   const events = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
   const transport: Namespace[] = events.EVENT_TRANSPORT === 'http' ? [httpTransportConfig] : [];
-  const configs: Namespace[] = [kafkaConfig, healthConfig, tracingConfig, ...transport, ...modules.flatMap((module): Namespace[] => [...module.configs])];
+  const configs: Namespace[] = [kafkaConfig, ingressConfig, customerAuthConfig, healthConfig, tracingConfig, ...transport, ...modules.flatMap((module): Namespace[] => [...module.configs])];
   for (const config of configs) parseConfig(config.namespace, config.schema, env);
   return events.EVENT_TRANSPORT;
 }
@@ -47,7 +50,7 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL }),
+      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL, behindBroker: transport === 'http' }),
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
       { bufferLogs: true, abortOnError: false },
     );
@@ -58,6 +61,7 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
     app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
     announceModules(app, modules, transport);
+    announceAccess(env, transport);
     await app.listen(http.PORT, '0.0.0.0');
   } catch (error) {
     await embedded?.stop();
@@ -83,6 +87,14 @@ function announceModules(app: NestFastifyApplication, modules: readonly Runnable
     const own = subscriptions.filter((subscription) => subscription.subscriber === name).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`);
     logger.log({ msg: `module ${name} started: ${own.length} subscription(s) over ${transport}`, module: name, transport, subscriptions: own });
   }
+}
+
+/** Who may call what: a warning when authentication is switched off. */
+function announceAccess(env: NodeJS.ProcessEnv, transport: string): void {
+  const { msg, open } = accessSummary(env, transport);
+  const logger = new NestLogger('Startup');
+  if (open) logger.warn(msg);
+  else logger.log(msg);
 }
 
 /** Structured and batch CloudEvents arrive as text; the CloudEvents SDK parses (and validates) them. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { publishToOutbox } from './outbox-event';
 import { TestDatabase } from './test-database';
 
 /** The subscriptions that consume payment.result: each dead-letters a poison one on its own. */
-export const PAYMENT_RESULT_SUBSCRIPTIONS = ['inventory-release-stock-when-payment-failed', 'notification-notify-when-payment-result', 'orders-settle-when-payment-result'];
+export const PAYMENT_RESULT_SUBSCRIPTIONS = ['inventory-settle-reservation-when-payment-result', 'notification-notify-when-payment-result', 'orders-settle-when-payment-result'];
 
 /**
  * Writes a payment.result whose data breaks its schema (no userId, no amount, an unknown status) straight into
@@ -10,17 +11,6 @@ export const PAYMENT_RESULT_SUBSCRIPTIONS = ['inventory-release-stock-when-payme
  */
 export async function publishPoisonPaymentResult(db: TestDatabase): Promise<{ eventId: string; orderId: string }> {
   const orderId = randomUUID();
-  const eventId = randomUUID();
-  const event = {
-    specversion: '1.0',
-    id: eventId,
-    source: 'payment',
-    type: 'com.toolsku.payment.result',
-    subject: orderId,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    data: { orderId, status: 'maybe' },
-  };
-  await db.query('INSERT INTO events.outbox (event_id, type, subject, event) VALUES ($1, $2, $3, $4)', [eventId, event.type, orderId, JSON.stringify(event)]);
+  const eventId = await publishToOutbox(db, { type: 'com.toolsku.payment.result', source: 'payment', subject: orderId }, { orderId, status: 'maybe' });
   return { eventId, orderId };
 }

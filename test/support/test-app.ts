@@ -7,6 +7,15 @@ import { eventually } from './eventually';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** What external producers present at POST / (EVENTS_INGRESS_TOKEN). */
+export const INGRESS_TOKEN = 'test-ingress-token-0123456789';
+
+/**
+ * The access every test app starts with unless a test says otherwise: customers are not authenticated (the
+ * suites written before customer auth act for users by name; test/customer-auth.e2e-spec.ts covers JWTs) and
+ * producers have an ingress token.
+ */
+export const TEST_ACCESS = { ADMIN_TOKEN, EVENTS_INGRESS_TOKEN: INGRESS_TOKEN, CUSTOMER_AUTH: 'off' };
 
 export interface TestApp {
   url: string;
@@ -23,7 +32,7 @@ const QUIET = { LOG_LEVEL: 'error' };
 /** The monolith in this jest process, on a fresh database, listening on a free port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  Object.assign(process.env, { ...QUIET, ADMIN_TOKEN, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' }, env);
+  Object.assign(process.env, { ...QUIET, ...TEST_ACCESS, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' }, env);
   let running: RunningApp;
   try {
     running = await startApp();
@@ -96,7 +105,7 @@ export class AppProcess {
 
   /** Resolves once /readyz answers 200 (database, migrations and transport ready). */
   async start(timeoutMs = 20_000): Promise<void> {
-    this.child = spawn(process.execPath, [...nodeArgs(), this.main], { env: { ...process.env, ...QUIET, ADMIN_TOKEN, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...nodeArgs(), this.main], { env: { ...process.env, ...QUIET, ...TEST_ACCESS, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
     await eventually(async () => {

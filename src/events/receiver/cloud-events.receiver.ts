@@ -4,29 +4,39 @@ import { ShedWhenBacklogged } from '../admission/shed-when-backlogged.guard';
 import { checkpoint } from '../checkpoints';
 import { EventRouter } from '../delivery/event-router';
 import { MalformedEventError, UnknownEventTypeError } from '../errors';
+import { replayOf } from '../replay-mark';
 import { cloudEventsOf } from './cloud-events-request';
+import { IngressPolicy } from './ingress-policy';
 
 /**
  * `POST /`: the CloudEvents HTTP receiver (binary, structured and batch modes) and the Knative delivery
  * target. Every event of a request is checked before any is handled, so a malformed one stores nothing.
  * 204 once every local subscription committed; 4xx for what a retry cannot fix; 5xx asks the sender to retry.
+ * Who may send what is the ingress policy's call (./ingress-policy.ts), made before anything is handled.
  */
 @Controller()
 export class CloudEventsReceiver {
-  constructor(private readonly router: EventRouter) {}
+  constructor(
+    private readonly router: EventRouter,
+    private readonly ingress: IngressPolicy,
+  ) {}
 
   @Post('/')
   @HttpCode(204)
   @ShedWhenBacklogged()
   async receive(@Req() request: FastifyRequest): Promise<void> {
-    const deliveries = cloudEventsOf(request).map((event) => {
+    const sender = await this.ingress.senderOf(request);
+    const deliveries = cloudEventsOf(request).map((received) => {
+      // Only the Broker relays replays (the deadletter module's, marked for one subscription); anyone else's mark is no mark.
+      const { event, replayTo } = sender === 'broker' ? replayOf(received) : { event: received, replayTo: undefined };
       if (event.datacontenttype !== undefined && !/^application\/json\b/.test(event.datacontenttype)) {
         throw new MalformedEventError(`event ${event.id}: datacontenttype must be application/json, got ${event.datacontenttype}`);
       }
       const subscriptions = this.router.subscriptionsFor(event);
       if (subscriptions.length === 0) throw new UnknownEventTypeError(`event ${event.id}: no subscription here accepts type ${event.type}`);
+      this.ingress.admit(sender, event, subscriptions[0].contract);
       subscriptions.forEach((subscription) => this.router.validate(subscription, event));
-      return { event, subscriptions };
+      return { event, subscriptions: subscriptions.filter((subscription) => replayTo === undefined || subscription.name === replayTo) };
     });
     for (const { event, subscriptions } of deliveries) {
       await Promise.all(subscriptions.map((subscription) => this.router.deliverOnce(subscription, event)));

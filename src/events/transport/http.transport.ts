@@ -1,10 +1,12 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { durationMs } from '../delivery/duration';
 import { SinkPendingError, SinkRejectedError } from '../errors';
 import { EventTransport } from './event-transport';
 import { HttpTransportConfig } from './http-transport.config';
+import { SinkCredentials } from './sink-credentials';
 
 /**
  * The Knative transport: each committed event is POSTed to K_SINK (the Broker) in CloudEvents binary mode.
@@ -19,6 +21,7 @@ export class HttpTransport implements EventTransport {
   private readonly sink?: URL;
   // Kept-alive connections to the Broker: one event after another reuses them.
   private readonly agent: http.Agent;
+  private readonly credentials: SinkCredentials;
   /** No K_SINK yet (see holdOutboxWithoutSink): the outbox is not dispatched by this process. */
   readonly sinkPending: boolean;
 
@@ -26,7 +29,9 @@ export class HttpTransport implements EventTransport {
     this.timeoutMs = durationMs(config.EVENTS_HTTP_TIMEOUT);
     this.sink = config.K_SINK ? new URL(config.K_SINK) : undefined;
     this.sinkPending = !this.sink;
-    this.agent = this.sink?.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    // K_CA_CERTS, when the SinkBinding sets it, is added to node's own trust, not put in its place.
+    this.agent = this.sink?.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...(config.K_CA_CERTS ? { ca: [...tls.rootCertificates, config.K_CA_CERTS] } : {}) }) : new http.Agent({ keepAlive: true });
+    this.credentials = new SinkCredentials(config.K_SINK_TOKEN_FILE);
   }
 
   async publish(event: CloudEvent<unknown>): Promise<void> {
@@ -45,7 +50,7 @@ export class HttpTransport implements EventTransport {
     const sink = this.sink!;
     const request = sink.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const outgoing = request(sink, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
+      const outgoing = request(sink, { method: 'POST', headers: { ...headers, ...this.credentials.headers(), 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
         // The answer is read either way, so the connection goes back to the keep-alive pool.
         let answer = '';
         response.setEncoding('utf8');

@@ -7,11 +7,15 @@ import { RunnableModule } from '../../platform/runnable-module';
 import { deadletterMigrations } from './migrations';
 
 @Module({
-  controllers: [DeadLettersController, DeadLetterIntakeController],
+  controllers: [DeadLettersController],
   providers: [DeadLetterOffice, { provide: DEAD_LETTER_SINK, useExisting: DeadLetterOffice }],
-  exports: [DEAD_LETTER_SINK],
+  exports: [DEAD_LETTER_SINK, DeadLetterOffice],
 })
 export class DeadletterModule {}
 
+/** The intake Knative's dead-letter delivery posts to: routed only behind the Broker, and only for it. */
+@Module({ imports: [DeadletterModule], controllers: [DeadLetterIntakeController] })
+export class DeadLetterIntakeModule {}
+
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
-export const DEADLETTER: RunnableModule = { name: 'deadletter', module: DeadletterModule, migrations: deadletterMigrations, configs: [] };
+export const DEADLETTER: RunnableModule = { name: 'deadletter', module: DeadletterModule, migrations: deadletterMigrations, configs: [], brokerEndpoints: DeadLetterIntakeModule };

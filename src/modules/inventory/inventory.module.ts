@@ -4,8 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Catalog } from './domain/catalog';
 import { StockItem } from './domain/stock-item.entity';
 import { Stockroom } from './domain/stockroom';
-import { ReleaseStockWhenPaymentFailedHandler } from './handlers/release-stock-when-payment-failed.handler';
 import { ReserveStockWhenOrderCreatedHandler } from './handlers/reserve-stock-when-order-created.handler';
+import { SettleReservationWhenPaymentResultHandler } from './handlers/settle-reservation-when-payment-result.handler';
 import { InventoryController } from './http/inventory.controller';
 import { inventoryConfig } from './inventory.config';
 import { RunnableModule } from '../../platform/runnable-module';
@@ -13,7 +13,7 @@ import { inventoryMigrations } from './migrations';
 
 @Module({
   imports: [ConfigModule.forFeature(inventoryConfig), TypeOrmModule.forFeature([StockItem])],
-  controllers: [InventoryController, ReserveStockWhenOrderCreatedHandler, ReleaseStockWhenPaymentFailedHandler],
+  controllers: [InventoryController, ReserveStockWhenOrderCreatedHandler, SettleReservationWhenPaymentResultHandler],
   providers: [Stockroom, Catalog],
 })
 export class InventoryModule {}

@@ -10,5 +10,5 @@ export const NotificationSend = defineEvent(
   EventType.NotificationSend,
   'notification',
   z.object({ userId: SafeText.min(1), channel: SafeText.min(1), title: SafeText, body: SafeText, orderId: SafeText.min(1) }),
-  (notification) => ({ notificationchannel: notification.channel }),
+  { attributes: (notification) => ({ notificationchannel: notification.channel }) },
 );

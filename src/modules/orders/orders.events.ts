@@ -4,7 +4,8 @@ import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them
- * (the reference Order shape does); inventory prices the order from its own catalog either way.
+ * (the reference Order shape does); inventory prices the order from its own catalog either way. The one
+ * event producers outside the system may send (a storefront), at `POST /` with the ingress token.
  */
 export const OrderCreated = defineEvent(
   EventType.OrderCreated,
@@ -22,4 +23,5 @@ export const OrderCreated = defineEvent(
     createdAt: z.iso.datetime({ offset: true }).optional(),
     paymentMethod: SafeText.min(1).max(64).default('card'),
   }).superRefine(amountsInCurrency((order) => [order.total, ...order.items.map((item) => item.price)])),
+  { external: true },
 );

@@ -16,5 +16,5 @@ export const PaymentResult = defineEvent(
     amount: MoneyAmount,
     reason: SafeText.optional(),
   }),
-  (result) => ({ paymentstatus: result.status }),
+  { attributes: (result) => ({ paymentstatus: result.status }) },
 );

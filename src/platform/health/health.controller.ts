@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Logger, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -14,10 +14,13 @@ const PING_TIMEOUT_MS = 1500;
  * migrations applied, transport connected), answered in Terminus's shape (`status`, `info`, `error`,
  * `details`). Written by hand rather than with @nestjs/terminus: Terminus looks its optional packages up on
  * disk (import.meta.resolve) when its indicators are created, and a bundled entrypoint (dist/split) has no
- * node_modules to find them in.
+ * node_modules to find them in. The answer names the check that is down, never why: the database's or the
+ * broker's own message (hosts, database names, driver text) goes to the log at debug level instead.
  */
 @Controller()
 export class HealthController {
+  private readonly logger = new Logger('Readiness');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly readiness: Readiness,
@@ -49,7 +52,8 @@ export class HealthController {
       await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
       return { status: 'up' };
     } catch (error) {
-      return { status: 'down', message: (error as Error).message };
+      this.logger.debug(`database check failed: ${(error as Error).message}`);
+      return { status: 'down', message: 'database unreachable' };
     } finally {
       clearTimeout(timer);
     }
@@ -61,7 +65,10 @@ export class HealthController {
 
   private transportState(): Check {
     const { up, reason } = this.transport.health?.() ?? { up: true };
-    if (!up) return { status: 'down', message: reason ?? 'not connected' };
+    if (!up) {
+      this.logger.debug(`transport check failed: ${reason ?? 'not connected'}`);
+      return { status: 'down', message: 'not connected' };
+    }
     // Ready all the same: deliveries are served, and a process with a sink dispatches what this one publishes.
     return this.transport.sinkPending ? { status: 'up', message: 'sink pending: no K_SINK yet, published events wait in the outbox' } : { status: 'up' };
   }

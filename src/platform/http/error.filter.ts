@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
-import { AppError, HTTP_STATUS_BY_KIND } from '../errors';
+import { AppError, HTTP_STATUS_BY_KIND, UnauthenticatedError } from '../errors';
 import { databaseErrorOf } from './database-errors';
 
 interface ErrorBody {
@@ -29,6 +29,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     // A guard that sheds load may have said when to come back already (its own setting): that answer stands.
     if (body.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(error)));
+    if (exception instanceof UnauthenticatedError) void reply.header('www-authenticate', exception.challenge);
     void reply.status(body.statusCode).send(body);
   }
 

@@ -8,6 +8,10 @@ describe('withoutSecrets', () => {
     expect(withoutSecrets(text, env)).toBe('connect postgres://app:[redacted]@db:5432/orders failed ([redacted]); Bearer [redacted]');
   });
 
+  it('blanks the ingress token', () => {
+    expect(withoutSecrets('Bearer ingress-token-0123456789', { EVENTS_INGRESS_TOKEN: 'ingress-token-0123456789' })).toBe('Bearer [redacted]');
+  });
+
   it('finds the password of a URL the URL parser refuses, and leaves text alone when there is none', () => {
     expect(withoutSecrets('bad url x://u:pw-secret@', { DATABASE_URL: 'x://u:pw-secret@' })).toBe('bad url x://u:[redacted]@');
     expect(withoutSecrets('nothing to hide', { DATABASE_URL: 'postgres://app@db/orders' })).toBe('nothing to hide');

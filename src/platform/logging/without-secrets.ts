@@ -1,5 +1,5 @@
 /**
- * Text with the secrets the environment holds (the DATABASE_URL password, the admin token) blanked out:
+ * Text with the secrets the environment holds (the DATABASE_URL password, the admin and ingress tokens) blanked out:
  * for messages written before the logger exists, such as the one a failed start prints.
  */
 export function withoutSecrets(text: string, env: NodeJS.ProcessEnv): string {
@@ -9,7 +9,7 @@ export function withoutSecrets(text: string, env: NodeJS.ProcessEnv): string {
 }
 
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  const secrets = [env.ADMIN_TOKEN, ...passwordOf(env.DATABASE_URL)];
+  const secrets = [env.ADMIN_TOKEN, env.EVENTS_INGRESS_TOKEN, ...passwordOf(env.DATABASE_URL)];
   return secrets.filter((secret): secret is string => !!secret && secret.length >= 4);
 }
 

@@ -3,6 +3,7 @@ import { Subscription } from '../../events/subscription';
 import { ModuleName } from '../../modules';
 import { RunnableModule, ScalingDefaults } from '../../platform/runnable-module';
 import { ServiceConnections } from './connection-budget';
+import { isClusterLocal, POLICIES_FILE, securityManifests, serviceAudience } from './security';
 
 /**
  * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Trigger per
@@ -77,7 +78,7 @@ export function trafficSplit(service: string, { stableRevisions, canaryPercent }
   ];
 }
 
-/** The dead-letter module's ksvc is reachable from inside the cluster only: its intake takes no token (docs/adr/0006). */
+/** Every ksvc but the customer API (orders) is reachable from inside the cluster only (docs/adr/0013). */
 const CLUSTER_LOCAL = { 'networking.knative.dev/visibility': 'cluster-local' } as const;
 
 function serviceRef(name: string) {
@@ -102,7 +103,7 @@ export function knativeService(module: RunnableModule, connections: ServiceConne
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: metadata(name, rollout, name === DEAD_LETTER_SERVICE ? CLUSTER_LOCAL : {}),
+    metadata: metadata(name, rollout, isClusterLocal(module.name as ModuleName) ? CLUSTER_LOCAL : {}),
     spec: {
       ...(options.traffic ? { traffic: trafficSplit(name, options.traffic) } : {}),
       template: {
@@ -194,7 +195,7 @@ export function triggerDelivery(subscription: Subscription): Manifest {
  * dead-lettered event it posts does not say which Trigger gave up: the query does.
  */
 export function deadLetterSink(subscription: Subscription): Manifest {
-  return { ref: serviceRef(DEAD_LETTER_SERVICE), uri: `/dead-letters/intake?subscription=${subscription.name}` };
+  return { ref: serviceRef(DEAD_LETTER_SERVICE), uri: `/dead-letters/intake?subscription=${subscription.name}`, audience: serviceAudience(DEAD_LETTER_SERVICE) };
 }
 
 /** The Kafka Broker's per-Trigger setting: one event at a time per partition, in order. */
@@ -218,7 +219,7 @@ export function trigger(subscription: Subscription, options: ManifestOptions = {
     spec: {
       broker: BROKER_NAME,
       ...triggerFilter(subscription, options),
-      subscriber: { ref: serviceRef(subscription.subscriber) },
+      subscriber: { ref: serviceRef(subscription.subscriber), audience: serviceAudience(subscription.subscriber as ModuleName) },
       delivery: triggerDelivery(subscription),
     },
   };
@@ -252,8 +253,9 @@ export function baseManifests(input: KnativeInput, options: ManifestOptions = {}
     'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options)),
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
+    [POLICIES_FILE]: securityManifests(input.modules.map((module) => module.name as ModuleName), input.subscriptions, DEAD_LETTER_SERVICE),
   };
 }
 
-export const BASE_FILES = ['namespace.yaml', 'services.yaml', 'triggers.yaml', 'sinkbindings.yaml'] as const;
+export const BASE_FILES = ['namespace.yaml', 'services.yaml', 'triggers.yaml', 'sinkbindings.yaml', POLICIES_FILE] as const;
 export type BaseFile = (typeof BASE_FILES)[number];

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from '../eventually';
-import { ADMIN_TOKEN, freePort } from '../test-app';
+import { freePort, TEST_ACCESS } from '../test-app';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -34,7 +34,7 @@ export class BundleProcess {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     // A smaller pool than production's: five bundles per suite share the machine's Postgres with every other suite.
-    const env = { ...process.env, LOG_LEVEL: 'error', ADMIN_TOKEN, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', DATABASE_POOL_SIZE: '10', ...this.env, PORT: String(port) };
+    const env = { ...process.env, LOG_LEVEL: 'error', ...TEST_ACCESS, EVENTS_BROKER_AUTH: 'off', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', DATABASE_POOL_SIZE: '10', ...this.env, PORT: String(port) };
     this.child = spawn(process.execPath, [...WITHOUT_NODE_MODULES, join(this.dir, 'split', this.module, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
     this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));

@@ -10,6 +10,7 @@ import { EventRouter } from '../../delivery/event-router';
 import { SubscriptionRegistry } from '../../delivery/subscription-registry';
 import { NotReplayableError } from '../../errors';
 import { EventsConfig, eventsConfig } from '../../events.config';
+import { markedForReplay } from '../../replay-mark';
 import { EventTransport } from '../event-transport';
 import { DeadLetterIntake } from './dead-letter-intake';
 import { KafkaConfig, kafkaConfig } from './kafka.config';
@@ -17,7 +18,7 @@ import { toKafkaMessage } from './kafka-codec';
 import { KafkaPublisher } from './kafka-publisher';
 import { ensureTopics } from './kafka-topics';
 import { RecordConsumer, RecordHandler } from './record-consumer';
-import { REPLAY_TO, SubscriberRecords } from './subscriber-records';
+import { SubscriberRecords } from './subscriber-records';
 
 /**
  * Events between processes over Kafka: the outbox publishes to one topic (binary CloudEvents, keyed by
@@ -52,7 +53,7 @@ export class KafkaTransport implements EventTransport {
   /** Marks the event for one subscription: every group reads it, only that subscription's group handles it. */
   async replay(subscription: string, event: CloudEvent<unknown>): Promise<void> {
     if (subscription.startsWith('kafka:')) throw new NotReplayableError(`${subscription} is not a subscription: the record was unreadable, nothing can handle it again`);
-    await this.send(this.config.KAFKA_TOPIC, { ...event.toJSON(), [REPLAY_TO]: subscription });
+    await this.send(this.config.KAFKA_TOPIC, markedForReplay(event.toJSON(), subscription));
   }
 
   async listen(): Promise<void> {

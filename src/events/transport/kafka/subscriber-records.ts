@@ -5,10 +5,8 @@ import { catalogName, UNREADABLE_RECORD } from '../../catalog';
 import { EventRouter } from '../../delivery/event-router';
 import { LocalSubscription } from '../../delivery/subscription-registry';
 import { UnknownEventTypeError, UnreadableRecordError } from '../../errors';
+import { replayOf } from '../../replay-mark';
 import { fromKafkaRecord, recordType } from './kafka-codec';
-
-/** The extension a dead-letter replay adds: only the subscription it names handles the event. */
-export const REPLAY_TO = 'replayto';
 
 const RAW_DATA_LIMIT = 4096;
 
@@ -40,9 +38,8 @@ export class SubscriberRecords {
     if (!catalogName(event.type, this.prefix)) {
       return this.deadLetter(event.toJSON(), new UnknownEventTypeError(`event ${event.id}: type ${event.type} is not in the catalog`));
     }
-    const { [REPLAY_TO]: replayTo, ...original } = event.toJSON();
+    const { event: delivered, replayTo } = replayOf(event);
     const subscriptions = this.forType(event.type).filter((subscription) => replayTo === undefined || subscription.name === replayTo);
-    const delivered = replayTo === undefined ? event : new CloudEvent(original as unknown as CloudEventV1<unknown>, false);
     await Promise.all(subscriptions.map((subscription) => this.router.deliver(subscription, delivered)));
   };
 

@@ -4,7 +4,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { DataSource } from 'typeorm';
-import { DeadLetter, DeadLetterSink, EventRouter, Outbox, storableDeadLetter } from '../../../events';
+import { DeadLetter, DeadLetterSink, EventRouter, markedForReplay, Outbox, storableDeadLetter } from '../../../events';
 import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from './dead-letter.errors';
 
@@ -73,8 +73,9 @@ export class DeadLetterOffice implements DeadLetterSink {
    * Delivers the event again to the subscription that gave up on it. Where the router reaches that subscription
    * (it runs here, as in the monolith, or the transport forwards replays, as Kafka does): to it alone; a local
    * failure leaves the letter dead. Otherwise (Knative, behind the Broker) through the outbox to the Broker, in
-   * one transaction with marking the letter replayed: the failed subscription handles it, every other one takes
-   * it as a duplicate, and a new failure comes back as a new letter.
+   * one transaction with marking the letter replayed, marked for that subscription: every Service receives it,
+   * only the named subscription, if it exists and consumes the type, handles it; a new failure comes back as a
+   * new letter.
    */
   async replay(id: string): Promise<DeadLetterView> {
     const [row] = (await this.db.query('SELECT * FROM deadletter.events WHERE id = $1', [id])) as Row[];
@@ -85,7 +86,7 @@ export class DeadLetterOffice implements DeadLetterSink {
       return this.markReplayed(id);
     }
     return this.txHost.withTransaction(async () => {
-      await this.outbox.republish(row.event);
+      await this.outbox.republish(markedForReplay(row.event, row.subscription));
       return this.markReplayed(id);
     });
   }

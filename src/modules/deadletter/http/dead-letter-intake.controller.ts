@@ -1,8 +1,8 @@
-import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SafeText } from '../../../platform/validation/safe-text';
-import { cloudEventsOf, deadLetterOf, DeadLetteredEvent } from '../../../events';
+import { BrokerGuard, cloudEventsOf, deadLetterOf, DeadLetteredEvent } from '../../../events';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { DeadLetterOffice } from '../domain/dead-letter-office';
 
@@ -12,10 +12,11 @@ const IntakeQuery = z.object({ subscription: SafeText.regex(/^[a-z0-9-]{1,253}$/
  * `POST /dead-letters/intake?subscription=<name>`: the dead-letter sink of every generated Trigger. Knative
  * posts the event it gave up on, with `knativeerrordest`, `knativeerrorcode` and `knativeerrordata`; the
  * Trigger's sink URI names the subscription, which Knative does not. 204 once stored; 4xx for what is not a
- * dead-lettered event. Not behind the admin token: Knative cannot send one. The deadletter Service is
- * cluster-local, so only the Broker (and whoever else runs in the cluster) reaches it (docs/adr/0006).
+ * dead-lettered event. Routed only behind the Broker (EVENT_TRANSPORT=http), and only for it: its dead-letter
+ * delivery presents an OIDC token, as its deliveries to POST / do (docs/adr/0013).
  */
 @Controller('dead-letters/intake')
+@UseGuards(BrokerGuard)
 export class DeadLetterIntakeController {
   constructor(private readonly office: DeadLetterOffice) {}
 

@@ -38,7 +38,12 @@ export class Stockroom {
     await this.outbox.publish(InventoryInsufficient, { orderId: order.orderId, userId: order.userId, reason: 'insufficient stock', missing }, order.orderId);
   }
 
-  /** Gives a reservation back to stock, once. */
+  /** The order is paid: its reservation is sold, and no failed result (late, duplicate or forged) can release it any more. */
+  async markSold(orderId: string): Promise<void> {
+    await this.txHost.tx.query(`UPDATE inventory.reservations SET status = 'sold', sold_at = now() WHERE order_id = $1 AND status = 'reserved'`, [orderId]);
+  }
+
+  /** Gives a reservation back to stock, once, unless it was sold. */
   async releaseStock(orderId: string): Promise<void> {
     const [rows] = (await this.txHost.tx.query(
       `UPDATE inventory.reservations SET status = 'released', released_at = now() WHERE order_id = $1 AND status = 'reserved' RETURNING items`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
-import { EventData, EventLog, Outbox, TimelineEntry, toDecimal, toMinorUnits } from '../../../events';
+import { EventData, EventLog, Outbox, TimelineEntry, toDecimal } from '../../../events';
 import { OrderCreated } from '../orders.events';
 import { IdempotencyKeys } from './idempotency-keys';
 import { Order, OrderLine } from './order.entity';
@@ -59,25 +59,28 @@ export class OrderBook {
     return { orderId, status: 'pending' };
   }
 
-  /** An order placed elsewhere (an `order.created` from outside): recorded once, so it can be followed here too. */
+  /**
+   * An order placed elsewhere (an `order.created` from outside): recorded once, so it can be followed here too.
+   * Its total is left to inventory's pricing (payment.request), not taken from the sender.
+   */
   async recordOrder(data: EventData<typeof OrderCreated>): Promise<void> {
     await this.txHost.tx.query(
-      `INSERT INTO orders.orders (id, user_id, status, items, total_minor, currency, payment_method) VALUES ($1, $2, 'pending', $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-      [data.orderId, data.userId, JSON.stringify(data.items), data.total ? toMinorUnits(data.total, data.currency) : null, data.currency, data.paymentMethod],
+      `INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [data.orderId, data.userId, JSON.stringify(data.items), data.currency, data.paymentMethod],
     );
   }
 
   /**
    * Moves the order forward; a transition it has already passed is ignored (events may arrive late: a
-   * payment result before the request that priced it). A total is recorded either way, in the currency it was
-   * priced in: it is a fact, not a step.
+   * payment result before the request that priced it). A total is recorded either way: it is a fact, not a step,
+   * and the first one (inventory's pricing) stands: no later event overwrites it.
    */
   async advance(orderId: string, to: OrderStatus, total?: { minorUnits: number; currency: string }): Promise<void> {
     const [, moved] = (await this.txHost.tx.query(
       `UPDATE orders.orders
        SET status = CASE WHEN status = ANY($4::text[]) THEN $2 ELSE status END,
-           total_minor = coalesce($3, total_minor),
-           currency = coalesce($5, currency),
+           total_minor = coalesce(total_minor, $3),
+           currency = CASE WHEN total_minor IS NULL THEN coalesce($5, currency) ELSE currency END,
            updated_at = CASE WHEN status = ANY($4::text[]) THEN now() ELSE updated_at END
        WHERE id = $1 AND (status = ANY($4::text[]) OR $3::bigint IS NOT NULL)`,
       [orderId, to, total?.minorUnits ?? null, reachableFrom(to), total?.currency ?? null],
@@ -94,8 +97,9 @@ export class OrderBook {
     if (found.length === 0) throw new OrderNotRecordedYetError(`order ${orderId} is not recorded yet: retry once its order.created is`);
   }
 
-  async find(orderId: string): Promise<OrderView> {
-    const order = await this.txHost.tx.findOneBy(Order, { id: orderId });
+  /** The order and its timeline; with `userId`, only if that customer placed it (another's is "not found", not "forbidden"). */
+  async find(orderId: string, userId?: string): Promise<OrderView> {
+    const order = await this.txHost.tx.findOneBy(Order, userId === undefined ? { id: orderId } : { id: orderId, userId });
     if (!order) throw new OrderNotFoundError(`order ${orderId} not found`);
     return {
       orderId: order.id,

@@ -6,13 +6,14 @@ import { OrderCreated } from '../orders.events';
 
 /**
  * Orders placed elsewhere and sent in as `order.created` become followable here. Our own were recorded when
- * they were placed, so they are skipped before any transaction: one transaction fewer per order.
+ * they were placed and are left as they are. Which is which is not told by the event's `source`, which a
+ * sender chooses: every order.created is recorded, once per order id.
  */
 @Controller()
 export class RecordOrderWhenOrderCreatedHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(OrderCreated, { subscriber: 'orders', when: { not: { exact: { source: OrderCreated.source } } } })
+  @Subscribe(OrderCreated, { subscriber: 'orders' })
   handle(@Payload() order: EventData<typeof OrderCreated>): Promise<void> {
     return this.orders.recordOrder(order);
   }

@@ -4,13 +4,13 @@ import { EventData, Subscribe } from '../../../events';
 import { PaymentResult } from '../../payment';
 import { Stockroom } from '../domain/stockroom';
 
-/** Compensation: a failed payment gives the order's reservation back to stock. */
+/** A paid order's reservation is sold for good; a failed payment gives it back to stock (compensation). */
 @Controller()
-export class ReleaseStockWhenPaymentFailedHandler {
+export class SettleReservationWhenPaymentResultHandler {
   constructor(private readonly stockroom: Stockroom) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'inventory', when: { exact: { paymentstatus: 'failed' } } })
+  @Subscribe(PaymentResult, { subscriber: 'inventory' })
   handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
-    return this.stockroom.releaseStock(result.orderId);
+    return result.status === 'succeeded' ? this.stockroom.markSold(result.orderId) : this.stockroom.releaseStock(result.orderId);
   }
 }

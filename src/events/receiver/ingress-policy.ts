@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CloudEvent } from 'cloudevents';
+import type { FastifyRequest } from 'fastify';
+import { bearerTokenOf, SharedSecret } from '../../platform/http/bearer';
+import { EventContract } from '../contract';
+import { EventsConfig, eventsConfig } from '../events.config';
+import { BrokerTokenVerifier } from './broker-token-verifier';
+import { IngressConfig, ingressConfig } from './ingress.config';
+import { EventSenderUnauthenticatedError, EventSourceReservedError, EventTypeInternalError, IngressClosedError } from './ingress.errors';
+import { namesAModule } from './module-sources';
+
+/** Who sent a request to POST /: an external producer (the ingress token), the Knative Broker, or nobody we know. */
+export type EventSender = 'producer' | 'broker' | 'anonymous';
+
+const PRODUCER_CHALLENGE = 'Bearer realm="events"';
+export const BROKER_CHALLENGE = 'Bearer realm="knative-broker"';
+
+/**
+ * The one ingress policy of `POST /`, derived from the contracts (docs/adr/0013). In one process and over Kafka
+ * internal types never arrive over HTTP (their publisher hands them to the bus), so POST / takes only external
+ * types, from producers holding EVENTS_INGRESS_TOKEN, under a source that is not one of our modules. On Knative
+ * every event comes through the Broker, which proves itself with an OIDC token; nobody else is let in.
+ */
+@Injectable()
+export class IngressPolicy {
+  private readonly ingressToken?: SharedSecret;
+  private readonly broker?: BrokerTokenVerifier;
+  private readonly behindBroker: boolean;
+  private readonly brokerTrusted: boolean;
+
+  constructor(@Inject(eventsConfig.KEY) events: EventsConfig, @Inject(ingressConfig.KEY) config: IngressConfig) {
+    this.behindBroker = events.EVENT_TRANSPORT === 'http';
+    this.brokerTrusted = this.behindBroker && config.EVENTS_BROKER_AUTH === 'off';
+    this.ingressToken = config.EVENTS_INGRESS_TOKEN && !this.behindBroker ? new SharedSecret(config.EVENTS_INGRESS_TOKEN) : undefined;
+    const audience = config.EVENTS_OIDC_AUDIENCE ?? config.K_SERVICE;
+    if (this.behindBroker && !this.brokerTrusted && audience) this.broker = new BrokerTokenVerifier(config.EVENTS_OIDC_ISSUER, audience);
+  }
+
+  /** Authenticates the request's sender; a token that is presented but not valid is refused at once. */
+  async senderOf(request: FastifyRequest): Promise<EventSender> {
+    if (this.brokerTrusted) return 'broker';
+    const token = bearerTokenOf(request.headers.authorization);
+    if (token === undefined) return 'anonymous';
+    if (this.ingressToken?.matches(token)) return 'producer';
+    if (this.broker && (await this.broker.verify(token))) return 'broker';
+    throw new EventSenderUnauthenticatedError('the bearer token is not valid here', this.behindBroker ? BROKER_CHALLENGE : PRODUCER_CHALLENGE);
+  }
+
+  /** Throws unless `sender` may send this event, whose type `contract` describes. */
+  admit(sender: EventSender, event: CloudEvent<unknown>, contract: EventContract): void {
+    if (sender === 'broker') return;
+    if (this.behindBroker) {
+      if (!this.broker) throw new IngressClosedError('POST / takes events from the Knative Broker only, and no OIDC audience is configured (EVENTS_OIDC_AUDIENCE or K_SERVICE)');
+      throw new EventSenderUnauthenticatedError(`event ${event.id}: POST / takes events from the Knative Broker only, with its OIDC token`, BROKER_CHALLENGE);
+    }
+    if (!contract.external) throw new EventTypeInternalError(`event ${event.id}: ${event.type} is internal; only its publisher (${contract.source}) emits it, never over HTTP`);
+    if (!this.ingressToken) throw new IngressClosedError('POST / takes no external event: set EVENTS_INGRESS_TOKEN to open it');
+    if (sender !== 'producer') throw new EventSenderUnauthenticatedError(`event ${event.id}: ${event.type} needs the ingress bearer token`, PRODUCER_CHALLENGE);
+    if (namesAModule(event.source)) throw new EventSourceReservedError(`event ${event.id}: source ${event.source} names one of our modules; send under your own`);
+  }
+}

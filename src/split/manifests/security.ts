@@ -1,0 +1,73 @@
+import type { ModuleName } from '../../modules';
+import type { Subscription } from '../../events/subscription';
+
+/**
+ * The trust boundary of the Knative deployment (docs/adr/0013): which Services the internet reaches, who may
+ * deliver events to each, and what may open a connection to them at all. Pure functions; knative.ts puts
+ * them in deploy/knative/base/policies.yaml.
+ */
+
+/** The file under deploy/knative that holds them. */
+export const POLICIES_FILE = 'policies.yaml';
+
+/** The one Service that serves customers (POST /orders, GET /orders/:id): every other is cluster-local. */
+export const PUBLIC_SERVICE: ModuleName = 'orders';
+
+// Declared here rather than imported: knative.ts imports this file.
+type Manifest = Record<string, any>;
+const PART_OF = { 'app.kubernetes.io/part-of': 'order-events' } as const;
+/** The label Knative Serving puts on every pod of a Service: the NetworkPolicy selects by it. */
+const SERVICE_LABEL = 'serving.knative.dev/service';
+
+export function isClusterLocal(module: ModuleName): boolean {
+  return module !== PUBLIC_SERVICE;
+}
+
+/**
+ * The OIDC audience the Broker's tokens for a Service name: the receiver expects its K_SERVICE (the Service's
+ * name) unless EVENTS_OIDC_AUDIENCE says otherwise, and each Trigger asks for it (`subscriber.audience`).
+ */
+export function serviceAudience(module: ModuleName): string {
+  return module;
+}
+
+/**
+ * Who may send events to a Service: the Broker, as the Triggers that deliver there (each Trigger's deliveries
+ * and dead-letter deliveries carry that Trigger's OIDC identity). For the deadletter Service, whose only
+ * event endpoint is the intake, every Trigger with a dead-letter sink: the Broker's dead-letter delivery.
+ */
+export function eventPolicy(module: ModuleName, subscriptions: readonly Subscription[], deadLetterService: ModuleName): Manifest {
+  const senders = module === deadLetterService ? subscriptions.filter((subscription) => subscription.delivery.deadLetter) : subscriptions.filter((subscription) => subscription.subscriber === module);
+  return {
+    apiVersion: 'eventing.knative.dev/v1alpha1',
+    kind: 'EventPolicy',
+    metadata: { name: `${module}-from-broker`, labels: { ...PART_OF } },
+    spec: {
+      to: [{ ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: module } }],
+      from: senders.map((subscription) => ({ ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', name: subscription.name } })),
+    },
+  };
+}
+
+/**
+ * The cluster-local Services' pods take connections from the Knative data plane only (the Broker's dispatcher
+ * and the Serving activator/gateway in their namespaces), never from other workloads of the cluster.
+ */
+export function dataPlaneOnly(modules: readonly ModuleName[]): Manifest {
+  const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'knative-data-plane-only', labels: { ...PART_OF } },
+    spec: {
+      podSelector: { matchExpressions: [{ key: SERVICE_LABEL, operator: 'In', values: modules.filter(isClusterLocal) }] },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: ['knative-serving', 'knative-eventing', 'kourier-system'].map(fromNamespace) }],
+    },
+  };
+}
+
+/** Everything policies.yaml holds: an EventPolicy per Service, then the NetworkPolicy. */
+export function securityManifests(modules: readonly ModuleName[], subscriptions: readonly Subscription[], deadLetterService: ModuleName): Manifest[] {
+  return [...modules.map((module) => eventPolicy(module, subscriptions, deadLetterService)), dataPlaneOnly(modules)];
+}
