@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { SplitTopology, startKafkaTopology } from '../test/support/kafka/split-topology';
-import { createTestDatabase, TestDatabase } from '../test/support/test-database';
+import { createTestDatabase, TestDatabase, withTestPostgres } from '../test/support/test-database';
 import { freePort, nodeArgs } from '../test/support/test-app';
 import { CpuMeter } from './cpu-meter';
 import { DatabaseWork, DatabaseWorkMeter } from './database-work';
@@ -392,7 +392,7 @@ function workLine(work?: DatabaseWork): string {
   return work ? `${work.writeTransactions.toFixed(2)} write transactions, ${(work.walBytes / 1024).toFixed(1)} KiB WAL` : '';
 }
 
-main().catch((error) => {
+withTestPostgres(main).catch((error) => {
   console.error(error);
   process.exit(1);
 });
