@@ -42,10 +42,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database per test file, so suites run in parallel without seeing each other's rows. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, empty database per test file, so suites run in parallel without seeing each other's rows; on the
+ * server `admin` names when given (a test's own cluster), else on TEST_DATABASE_URL.
+ */
+export async function createTestDatabase(admin = adminDatabaseUrl()): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  const admin = adminDatabaseUrl();
   await withClient(admin, (client) => client.query(`CREATE DATABASE ${name}`)).catch((error: Error) => {
     throw new Error(`cannot create a test database on ${admin.replace(/\/\/[^@]*@/, '//')} (${error.message})`);
   });
