@@ -11,10 +11,13 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
  * final status, stock must balance, and each payment and each notification must happen exactly once.
  */
 
-const ORDERS = 40;
 const CONCURRENCY = 4;
 /** Orders answered before the fault strikes, so part of the chain is in flight when it does. */
 const BEFORE_FAULT = 10;
+/** Orders placed after the fault is healed. */
+const AFTER_HEAL = 10;
+/** Bounds a run whose fault never shows. */
+const MAX_ORDERS = 400;
 const SCARCE_STOCK = 15;
 const PLENTY_STOCK = 1000;
 const FINAL = ['paid', 'rejected', 'payment_failed'];
@@ -24,7 +27,7 @@ interface OrderLine {
   quantity: number;
 }
 
-/** Orders placed `CONCURRENCY` at a time, sorted by how the app answered. */
+/** Orders placed `CONCURRENCY` at a time until told how many more, sorted by how the app answered. */
 class OrderLoad {
   readonly accepted: string[] = [];
   /** Statuses of refused orders (0: no answer at all). */
@@ -32,6 +35,7 @@ class OrderLoad {
   readonly unexpected: Array<{ status: number; body: unknown }> = [];
   inFlight = 0;
   private placed = 0;
+  private limit = MAX_ORDERS;
 
   constructor(
     private readonly url: string,
@@ -43,12 +47,17 @@ class OrderLoad {
     return this.accepted.length + this.refused.length + this.unexpected.length;
   }
 
+  /** Places `more` orders and stops: however long the fault lasted, the load ran through all of it. */
+  finishAfter(more: number): void {
+    this.limit = Math.min(this.limit, this.placed + more);
+  }
+
   run(): Promise<void> {
     return Promise.all(Array.from({ length: CONCURRENCY }, () => this.worker())).then(() => undefined);
   }
 
   private async worker(): Promise<void> {
-    while (this.placed < ORDERS) {
+    while (this.placed < this.limit) {
       const n = this.placed++;
       this.inFlight++;
       try {
@@ -133,6 +142,7 @@ describe('the built app while its Postgres fails', () => {
     await fault.inject();
     await eventually(() => expect(fault.felt(load, refusedBefore)).toBe(true), { timeoutMs: 30_000 });
     await fault.heal();
+    load.finishAfter(AFTER_HEAL);
     await running;
 
     expect(load.unexpected).toEqual([]);
