@@ -137,13 +137,19 @@ describe('the built app while its Postgres fails', () => {
     }));
 
     const running = load.run();
-    await eventually(() => expect(load.answered).toBeGreaterThanOrEqual(BEFORE_FAULT));
-    const refusedBefore = load.refused.length;
-    await fault.inject();
-    await eventually(() => expect(fault.felt(load, refusedBefore)).toBe(true), { timeoutMs: 30_000 });
-    await fault.heal();
-    load.finishAfter(AFTER_HEAL);
-    await running;
+    let injected = false;
+    try {
+      await eventually(() => expect(load.answered).toBeGreaterThanOrEqual(BEFORE_FAULT));
+      const refusedBefore = load.refused.length;
+      await fault.inject();
+      injected = true;
+      await eventually(() => expect(fault.felt(load, refusedBefore)).toBe(true), { timeoutMs: 30_000 });
+    } finally {
+      // Also when the test failed: a load left running would outlive it.
+      if (injected) await fault.heal();
+      load.finishAfter(AFTER_HEAL);
+      await running;
+    }
 
     expect(load.unexpected).toEqual([]);
     expect(load.accepted.length).toBeGreaterThan(0);
