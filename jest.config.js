@@ -6,8 +6,10 @@ module.exports = {
   transform: { '^.+\\.ts$': swc, '^.+/node_modules/@nestjs/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022' } }] },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-  // Suites that spawn the built app (dist/) share one build, made before any of them starts.
-  globalSetup: '<rootDir>/test/support/build-once.ts',
+  // Suites that spawn the built app (dist/) share one build, made before any of them starts; every suite's
+  // databases live on TEST_DATABASE_URL, a throwaway Postgres cluster for the run when not given.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120000,
   maxWorkers: 2,
 };

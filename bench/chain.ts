@@ -19,16 +19,14 @@
  * 202 and to its paid stamp, so queueing in front of the app counts; the half-rate budget is judged on the latter.
  * Figures, never assertions.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, IncomingMessage, request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { SplitTopology, startKafkaTopology } from '../test/support/kafka/split-topology';
-import { createTestDatabase, TestDatabase } from '../test/support/test-database';
-import { freePort, nodeArgs } from '../test/support/test-app';
+import { createTestDatabase, TestDatabase, withTestPostgres } from '../test/support/test-database';
+import { AppProcess } from '../test/support/test-app';
 import { CpuMeter } from './cpu-meter';
 import { DatabaseWork, DatabaseWorkMeter } from './database-work';
 import { alone, interleave, Pair, resumeAll, Side } from './interleaved';
@@ -360,18 +358,9 @@ async function request(url: string, method: string, path: string, body: unknown,
 }
 
 async function startApp(databaseUrl: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(), resolve(__dirname, '../src/main.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let ready = false; !ready; ) {
-    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);
-    ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (!ready) await sleep(100);
-  }
-  return { url, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
+  const app = new AppProcess({ DATABASE_URL: databaseUrl, ADMIN_TOKEN }, resolve(__dirname, '../src/main.js'));
+  await app.start(60_000);
+  return { url: app.url, pid: app.pid!, stop: async () => void (await app.kill('SIGTERM')) };
 }
 
 function report(ceiling: Ceiling, saturated: Run, halfRate: number, paced: Run): number {
@@ -455,7 +444,7 @@ function workLine(work?: DatabaseWork): string {
   return work ? `${work.writeTransactions.toFixed(2)} write transactions, ${(work.walBytes / 1024).toFixed(1)} KiB WAL` : '';
 }
 
-main().catch((error) => {
+withTestPostgres(main).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '../test/support/test-database';
+import { createTestDatabase, withTestPostgres } from '../test/support/test-database';
 import { CLOUD_EVENTS, CloudEventRequest } from './coldstart/cloud-events';
 import { CpuMeter } from './cpu-meter';
 
@@ -194,7 +194,7 @@ function row(name: string, measured: Measured, bare: Measured): string {
   return `  ${name.padEnd(16)} start ${measured.startMs.toFixed(0).padStart(5)} ms ${verdict(start, 1.5)} (<= 1.5x)  ${cpu}   idle RSS ${measured.rssMb.toFixed(1).padStart(6)} MB ${verdict(rss, 1.3)} (<= 1.3x)`;
 }
 
-main().catch((error: unknown) => {
+withTestPostgres(main).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

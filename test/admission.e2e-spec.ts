@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxDispatcher } from '../src/events/outbox/outbox-dispatcher';
 import { eventually } from './support/eventually';
-import { startTestApp, TestApp } from './support/test-app';
+import { INGRESS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 /**
  * Admission control: past the backlog limit, intake answers 503 with Retry-After before storing anything,
@@ -64,7 +64,7 @@ describe('admission control under a burst', () => {
     const orderIds = Array.from({ length: BURST }, () => randomUUID());
     const answers = await Promise.all(
       orderIds.map((orderId) =>
-        post('/', { 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'https://storefront.example/orders', 'ce-type': 'com.toolsku.order.created' }, { orderId, userId: 'ce-burst', items: [{ sku: 'SKU-003', quantity: 1 }] }),
+        post('/', { authorization: `Bearer ${INGRESS_TOKEN}`, 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'https://storefront.example/orders', 'ce-type': 'com.toolsku.order.created' }, { orderId, userId: 'ce-burst', items: [{ sku: 'SKU-003', quantity: 1 }] }),
       ),
     );
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { duplicateDeliveries, expectChainSettled, ordersOn } from './support/faults/chain-invariants';
 import { crashAt, exited } from './support/faults/crash-hook';
-import { AppProcess, freePort, request } from './support/test-app';
+import { AppProcess, INGRESS_TOKEN, request } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
@@ -27,7 +27,7 @@ describe('the monolith killed at its worst moments', () => {
   });
 
   async function started(env: Record<string, string> = {}): Promise<AppProcess> {
-    const app = new AppProcess({ ...ENV, DATABASE_URL: db.url, PORT: String(await freePort()), ...env });
+    const app = new AppProcess({ ...ENV, DATABASE_URL: db.url, ...env });
     processes.push(app);
     await app.start(60_000);
     return app;
@@ -69,7 +69,7 @@ describe('the monolith killed at its worst moments', () => {
     const sku = await freshSku(crashing, 10);
     const orderId = randomUUID();
     const items = [{ sku, quantity: 2 }];
-    const headers = { 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'https://storefront.example/orders', 'ce-type': 'com.toolsku.order.created' };
+    const headers = { authorization: `Bearer ${INGRESS_TOKEN}`, 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'https://storefront.example/orders', 'ce-type': 'com.toolsku.order.created' };
     const data = { orderId, userId: 'crash-receiver', items: [{ sku, name: 'Crash item', quantity: 2, price: 2 }], total: 4, status: 'pending', createdAt: new Date().toISOString() };
 
     // The sender sees the connection drop, never a 204: for it the event may or may not have arrived.

@@ -62,13 +62,12 @@ describe('crash recovery of the built app', () => {
     db = undefined;
   });
 
-  /** Starts dist/main.js on the test database, on a free port; returns it with its base URL. */
+  /** Starts dist/main.js on the test database, on a port of its own; returns it with its base URL. */
   async function startProcess(env: Record<string, string> = {}): Promise<{ app: AppProcess; url: string }> {
-    const port = await freePort();
-    const app = new AppProcess({ ...FAST_POLL, PORT: String(port), DATABASE_URL: db!.url, ...env });
+    const app = new AppProcess({ ...FAST_POLL, DATABASE_URL: db!.url, ...env });
     processes.push(app);
     await app.start();
-    return { app, url: `http://127.0.0.1:${port}` };
+    return { app, url: app.url };
   }
 
   async function placeOrders(url: string, orders: OrderLine[][], label: string): Promise<string[]> {

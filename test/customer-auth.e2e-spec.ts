@@ -20,7 +20,7 @@ describe('customer authentication (CUSTOMER_AUTH=jwt)', () => {
     const placed = await app.http('POST', '/orders', { items: [{ sku: 'SKU-003', quantity: 1 }] }, { headers: await as('alice') });
     expect(placed.status).toBe(202);
     alicesOrder = placed.body.orderId;
-    await eventually(async () => expect((await app.http('GET', '/notifications', undefined, { headers: await as('alice') })).body).toHaveLength(1));
+    await eventually(async () => expect((await app.http('GET', '/notifications', undefined, { headers: await as('alice') })).body.items).toHaveLength(1));
   }, 120_000);
 
   afterAll(async () => {
@@ -89,15 +89,15 @@ describe('customer authentication (CUSTOMER_AUTH=jwt)', () => {
   it("lists a customer's own notifications only, and refuses to list another's", async () => {
     const own = await app.http('GET', '/notifications', undefined, { headers: await as('alice') });
     expect(own.status).toBe(200);
-    expect(own.body.map((notification: { userId: string }) => notification.userId)).toEqual(['alice']);
+    expect(own.body.items.map((notification: { userId: string }) => notification.userId)).toEqual(['alice']);
 
-    expect(await app.http('GET', '/notifications', undefined, { headers: await as('bob') })).toEqual({ status: 200, body: [] });
+    expect(await app.http('GET', '/notifications', undefined, { headers: await as('bob') })).toEqual({ status: 200, body: { items: [], nextCursor: null } });
     expect(await app.http('GET', '/notifications?userId=alice', undefined, { headers: await as('bob') })).toEqual({ status: 403, body: expect.objectContaining({ code: 'CUSTOMER_MISMATCH' }) });
   });
 
   it('lets the admin token see and act for every customer', async () => {
     expect(await app.http('GET', `/orders/${alicesOrder}`, undefined, { admin: true })).toMatchObject({ status: 200, body: { userId: 'alice' } });
-    expect((await app.http('GET', '/notifications?userId=alice', undefined, { admin: true })).body).toHaveLength(1);
+    expect((await app.http('GET', '/notifications?userId=alice', undefined, { admin: true })).body.items).toHaveLength(1);
     expect((await app.http('POST', '/orders', { userId: 'dave', items: [{ sku: 'SKU-003', quantity: 1 }] }, { admin: true })).status).toBe(202);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RunningApp, startApp } from '../src/platform/bootstrap';
 import { eventually } from './support/eventually';
 import { TcpFaultProxy } from './support/faults/tcp-proxy';
-import { ADMIN_TOKEN } from './support/test-app';
+import { INGRESS_TOKEN, TEST_ACCESS } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
@@ -18,7 +18,7 @@ describe('a database outage', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await TcpFaultProxy.inFrontOf(db.url);
-    const env = { LOG_LEVEL: 'fatal', ADMIN_TOKEN, PORT: '0', DATABASE_URL: proxy.urlThrough(db.url), DATABASE_CONNECT_TIMEOUT: 'PT1S', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' };
+    const env = { LOG_LEVEL: 'fatal', ...TEST_ACCESS, PORT: '0', DATABASE_URL: proxy.urlThrough(db.url), DATABASE_CONNECT_TIMEOUT: 'PT1S', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' };
     Object.assign(process.env, env);
     running = await startApp();
   });
@@ -52,7 +52,7 @@ describe('a database outage', () => {
     const answers = [
       await send('POST', '/orders', order),
       await send('GET', `/orders/${orderId}`),
-      await send('POST', '/', event, { 'content-type': 'application/cloudevents+json' }),
+      await send('POST', '/', event, { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${INGRESS_TOKEN}` }),
     ];
     for (const answer of answers) {
       expect(answer).toEqual({ status: 503, retryAfter: expect.stringMatching(/^[1-9]\d*$/), text: expect.stringContaining('"code":"DATABASE_UNAVAILABLE"') });

@@ -22,8 +22,9 @@ describe('delivery timeouts', () => {
   const alongside: number[] = [];
 
   beforeAll(async () => {
-    // Four connections: had the four timed-out transactions kept theirs, nothing else could run.
-    app = await startTestApp({ EVENTS_SUBSCRIPTION_CONCURRENCY: '1', DATABASE_POOL_SIZE: '4' });
+    // Four connections: had the four timed-out transactions kept theirs, nothing else could run. Knative mode
+    // (the Broker's token check off): there, as from a Broker, internal events arrive at POST /.
+    app = await startTestApp({ EVENTS_SUBSCRIPTION_CONCURRENCY: '1', DATABASE_POOL_SIZE: '4', EVENT_TRANSPORT: 'http', EVENTS_BROKER_AUTH: 'off' });
     const txHost = app.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
     // The webhook's subscription made slow: a statement that never ends, or a handler that waits forever.
     const subscription = app.app.get(SubscriptionRegistry).named(SLOW)! as { delivery: object; invoke: (data: unknown, context: DeliveryContext) => Promise<unknown> };
@@ -43,7 +44,7 @@ describe('delivery timeouts', () => {
   });
 
   const notification = (title: string) =>
-    new CloudEvent({ id: randomUUID(), source: 'notification', type: 'com.toolsku.notification.send', subject: 'order-1', datacontenttype: 'application/json', data: { orderId: 'order-1', userId: 'slow', channel: 'webhook', title, body: 'b' } });
+    new CloudEvent({ id: randomUUID(), source: 'notification', type: 'com.toolsku.notification.send', subject: 'order-1', notificationchannel: 'webhook', datacontenttype: 'application/json', data: { orderId: 'order-1', userId: 'slow', channel: 'webhook', title, body: 'b' } });
 
   async function post(event: CloudEvent<unknown>): Promise<{ status: number; backendAlive: boolean }> {
     const message = HTTP.binary(event);

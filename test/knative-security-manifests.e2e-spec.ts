@@ -6,6 +6,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { MODULE_NAMES } from '../src/modules';
 import { KNATIVE_DIR, renderKnativeFiles } from '../src/split/manifests/generate';
 import { DEAD_LETTER_SERVICE } from '../src/split/manifests/knative';
+import { BASE_DIR } from '../src/split/manifests/layout';
 import { POLICIES_FILE, PUBLIC_SERVICE } from '../src/split/manifests/security';
 import { collectSubscriptions } from '../src/split/manifests/subscriptions';
 
@@ -19,7 +20,7 @@ const SCHEMAS = resolve(__dirname, 'fixtures/schemas');
 type Doc = Record<string, any>;
 
 function committed(file: string): Doc[] {
-  return parseAllDocuments(readFileSync(resolve(KNATIVE_DIR, file), 'utf8')).map((doc) => doc.toJS());
+  return parseAllDocuments(readFileSync(resolve(KNATIVE_DIR, BASE_DIR, file), 'utf8')).map((doc) => doc.toJS());
 }
 
 /** Unknown fields are errors, as the API server's pruning makes them silently vanish. */
@@ -57,7 +58,7 @@ describe('the Knative trust boundary manifests', () => {
   const subscriptions = collectSubscriptions().map(({ subscription }) => subscription);
 
   it('are committed as the code declares them', () => {
-    expect(readFileSync(resolve(KNATIVE_DIR, POLICIES_FILE), 'utf8')).toBe(renderKnativeFiles()[POLICIES_FILE]);
+    expect(readFileSync(resolve(KNATIVE_DIR, BASE_DIR, POLICIES_FILE), 'utf8')).toBe(renderKnativeFiles()[`${BASE_DIR}/${POLICIES_FILE}`]);
     expect(committed('kustomization.yaml')[0].resources).toContain(POLICIES_FILE);
   });
 

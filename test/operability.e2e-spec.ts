@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { eventually } from './support/eventually';
-import { ADMIN_TOKEN, AppProcess, freePort, request } from './support/test-app';
+import { ADMIN_TOKEN, AppProcess, request } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
@@ -115,10 +115,9 @@ describe('the built app, as operators see it', () => {
   });
 
   async function start(env: Record<string, string> = {}): Promise<{ app: AppProcess; url: string }> {
-    const port = await freePort();
-    app = new AppProcess({ PORT: String(port), DATABASE_URL: withPassword(db.url), EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...env });
+    app = new AppProcess({ DATABASE_URL: withPassword(db.url), EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...env });
     await app.start();
-    return { app, url: `http://127.0.0.1:${port}` };
+    return { app, url: app.url };
   }
 
   it('logs JSON lines: one per module at start, one per delivery attempt with its outcome and trace, and no secret anywhere', async () => {

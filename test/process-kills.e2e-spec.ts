@@ -4,7 +4,7 @@ import { request } from './scenarios/chain.scenarios';
 import { duplicateDeliveries, expectChainSettled, ordersOn } from './support/faults/chain-invariants';
 import { crashAt, exited } from './support/faults/crash-hook';
 import { SplitModule, SplitTopology, startKafkaTopology } from './support/kafka/split-topology';
-import { AppProcess, freePort } from './support/test-app';
+import { AppProcess } from './support/test-app';
 
 /**
  * One process per module over Kafka, each killed with SIGKILL while orders come in and events flow, again and
@@ -55,7 +55,7 @@ describe('module processes over Kafka killed at random and at their worst moment
   /** Swaps a module's process for a new one with `env` added (the old one stopped), and starts it. */
   async function replace(module: SplitModule, env: Record<string, string> = {}): Promise<AppProcess> {
     await topology.processes[module].kill('SIGKILL');
-    const app = new AppProcess({ ...topology.env, MODULES: module, PORT: String(await freePort()), ...env });
+    const app = new AppProcess({ ...topology.env, MODULES: module, ...env });
     topology.processes[module] = app;
     await app.start(90_000);
     return app;
@@ -110,7 +110,7 @@ describe('module processes over Kafka killed at random and at their worst moment
   it('hands partitions over while orders flow: a second inventory process joins the group, the first leaves, every order decided once', async () => {
     const { run, skus, initial } = await freshSkus('group', [30, 10]);
     const first = topology.processes.inventory;
-    const joining = new AppProcess({ ...topology.env, MODULES: 'inventory', PORT: String(await freePort()) });
+    const joining = new AppProcess({ ...topology.env, MODULES: 'inventory' });
 
     // The group rebalances while the first wave's records flow; the first process leaves while the second wave's do,
     // its partitions revoked with records in flight; the third wave finds only the newcomer.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from './scenarios/chain.scenarios';
 import { eventually } from './support/eventually';
-import { AppProcess, freePort } from './support/test-app';
+import { AppProcess } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
@@ -28,7 +28,7 @@ describe('scarce stock taken by two app processes, several transactions each', (
   beforeAll(async () => {
     db = await createTestDatabase();
     const env = { DATABASE_URL: db.url, EVENTS_SUBSCRIPTION_CONCURRENCY: TRANSACTIONS_PER_SUBSCRIPTION, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' };
-    for (let n = 0; n < 2; n++) inventories.push(new AppProcess({ ...env, PORT: String(await freePort()) }));
+    for (let n = 0; n < 2; n++) inventories.push(new AppProcess({ ...env }));
     // One after the other: the second finds the migrations applied.
     for (const app of inventories) await app.start(60_000);
   }, 120_000);
@@ -41,12 +41,12 @@ describe('scarce stock taken by two app processes, several transactions each', (
   /** Alternates between the processes, so each one's outbox (and so its own reservations) gets half the orders. */
   const http = (method: string, path: string, body?: unknown, admin = false, via = 0) => request(inventories[via % inventories.length].url, method, path, body, { admin });
 
-  /** Rows of `sku` the reservations hold (reserved, not released). */
+  /** Rows of `sku` the reservations hold (reserved or sold, not released). */
   async function reservedOf(skus: string[]): Promise<Record<string, number>> {
     const rows = await db.query<{ sku: string; reserved: string }>(
       `SELECT item->>'sku' AS sku, sum((item->>'quantity')::int) AS reserved
          FROM inventory.reservations r, jsonb_array_elements(r.items) AS item
-        WHERE r.status = 'reserved' AND item->>'sku' = ANY($1::text[]) GROUP BY 1`,
+        WHERE r.status IN ('reserved', 'sold') AND item->>'sku' = ANY($1::text[]) GROUP BY 1`,
       [skus],
     );
     return Object.fromEntries(skus.map((sku) => [sku, Number(rows.find((row) => row.sku === sku)?.reserved ?? 0)]));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseConfig } from '../platform/config/define-config';
 import { exitOnFailedStart } from '../platform/logging/failed-start';
+import { reportListening } from '../platform/report-listening';
 import { RunnableModule } from '../platform/runnable-module';
 import { startModules } from '../platform/start-modules';
 import { splitConfig } from './split.config';
@@ -16,5 +17,6 @@ export function runModule(module: RunnableModule, env: NodeJS.ProcessEnv = proce
   Promise.resolve()
     .then(() => parseConfig(splitConfig.namespace, splitConfig.schema, env))
     .then(() => startModules([module], env))
+    .then(reportListening)
     .catch(exitOnFailedStart);
 }

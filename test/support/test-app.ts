@@ -1,8 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { RunningApp, startApp } from '../../src/platform/bootstrap';
+import { endChild, isRunning, spawnListening } from './child-process';
 import { eventually } from './eventually';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -29,14 +28,19 @@ export interface TestApp {
 
 const QUIET = { LOG_LEVEL: 'error' };
 
-/** The monolith in this jest process, on a fresh database, listening on a free port. */
+/**
+ * The monolith in this jest process, on a fresh database, listening on a free port. Its settings go into
+ * process.env (Nest's config namespaces read it) and are taken out again on stop, so the next test's app does
+ * not inherit them.
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  Object.assign(process.env, { ...QUIET, ...TEST_ACCESS, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' }, env);
+  const restoreEnv = setEnv({ ...QUIET, ...TEST_ACCESS, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...env });
   let running: RunningApp;
   try {
     running = await startApp();
   } catch (error) {
+    restoreEnv();
     await db.drop();
     throw error;
   }
@@ -46,9 +50,25 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     http: (method, path, body, options) => request(running.url, method, path, body, options),
     stop: async () => {
-      await running.stop();
-      await db.drop();
+      try {
+        await running.stop();
+        await db.drop();
+      } finally {
+        restoreEnv();
+      }
     },
+  };
+}
+
+/** Sets `values` in process.env; the function returned puts back what each key held before. */
+function setEnv(values: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [key, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   };
 }
 
@@ -60,27 +80,6 @@ export async function request<T = any>(base: string, method: string, path: strin
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Ports this process has handed out: each goes to one child, which may not have bound it yet. */
-const handedOut = new Set<number>();
-
-/**
- * A TCP port nobody listens on right now and this process has not handed out before (for a child process,
- * which cannot report the port 0 gave it). The kernel may give a just-closed port again; two children told
- * the same port would leave one failing to bind while the other answers for both.
- */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const server = createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    server.close();
-    await once(server, 'close');
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    return port;
-  }
-}
-
 /** Extra node flags for spawned apps, e.g. `--cpu-prof` to profile a benchmark's processes. */
 export function nodeArgs(): string[] {
   return process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -88,10 +87,12 @@ export function nodeArgs(): string[] {
 
 /**
  * The built app (`dist/main.js`, or `main`) as a real child process, for tests that kill it. Build first
- * (`npm run build`). `env` needs a PORT; MODULES makes it one module's process.
+ * (`npm run build`). It listens on the port `env.PORT` names, else on one the kernel picks (see `url`);
+ * MODULES makes it one module's process.
  */
 export class AppProcess {
   private child?: ChildProcess;
+  private listeningAt?: string;
   readonly output: string[] = [];
 
   constructor(
@@ -99,18 +100,20 @@ export class AppProcess {
     private readonly main = resolve(__dirname, '../../dist/main.js'),
   ) {}
 
+  /** Where the running process listens; a restart may get another port. */
   get url(): string {
-    return `http://127.0.0.1:${this.env.PORT}`;
+    if (!this.listeningAt) throw new Error('the app process has not started');
+    return this.listeningAt;
   }
 
   /** Resolves once /readyz answers 200 (database, migrations and transport ready). */
-  async start(timeoutMs = 20_000): Promise<void> {
-    this.child = spawn(process.execPath, [...nodeArgs(), this.main], { env: { ...process.env, ...QUIET, ...TEST_ACCESS, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (chunk) => this.output.push(String(chunk)));
-    this.child.stderr!.on('data', (chunk) => this.output.push(String(chunk)));
+  async start(timeoutMs = 60_000): Promise<void> {
+    const { child, url } = await spawnListening([...nodeArgs(), this.main], { ...process.env, ...QUIET, ...TEST_ACCESS, ...this.env }, this.output, timeoutMs);
+    this.child = child;
+    this.listeningAt = url;
     await eventually(async () => {
-      if (this.child!.exitCode !== null) throw new Error(`app exited with ${this.child!.exitCode}: ${this.output.join('')}`);
-      const response = await fetch(`http://127.0.0.1:${this.env.PORT}/readyz`);
+      if (!isRunning(child)) throw new Error(`app exited with ${child.exitCode}: ${this.output.join('')}`);
+      const response = await fetch(`${url}/readyz`);
       if (response.status !== 200) throw new Error(`not ready: ${response.status} ${await response.text()}`);
     }, { timeoutMs });
   }
@@ -125,12 +128,12 @@ export class AppProcess {
     return this.output.join('').split('\n').filter(Boolean);
   }
 
-  /** Resolves with how the process ended (undefined when it was not running). */
+  /**
+   * Resolves with how the process ended (undefined when it was not running). A signal other than SIGKILL that
+   * has not ended it within `STOP_GRACE_MS` is followed by SIGKILL.
+   */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return undefined;
-    const exited = once(this.child, 'exit');
-    this.child.kill(signal);
-    const [code, endedBy] = (await exited) as [number | null, NodeJS.Signals | null];
-    return { code, signal: endedBy };
+    if (!isRunning(this.child)) return undefined;
+    return endChild(this.child!, signal);
   }
 }

@@ -37,7 +37,7 @@ export async function expectChainSettled(db: TestDatabase, orders: PlacedOrder[]
   expect(await countPerOrder(db, 'inventory.reservations', ids, `status = 'released'`)).toEqual(once(ofStatus('payment_failed')));
   const released = await db.query<{ subject: string; count: string }>(`SELECT subject, count(*) FROM events.outbox WHERE type = 'com.toolsku.inventory.released' AND subject = ANY($1::text[]) GROUP BY subject`, [ids]);
   expect(Object.fromEntries(released.map((row) => [row.subject, Number(row.count)]))).toEqual(once(ofStatus('payment_failed')));
-  expect(await countPerOrder(db, 'inventory.reservations', ids, `status = 'reserved'`)).toEqual(once(ofStatus('paid')));
+  expect(await countPerOrder(db, 'inventory.reservations', ids, `status = 'sold'`)).toEqual(once(ofStatus('paid')));
 
   const skus = Object.keys(initial);
   const rows = await db.query<{ sku: string; available: number }>('SELECT sku, available FROM inventory.stock WHERE sku = ANY($1::text[])', [skus]);

@@ -18,6 +18,8 @@ type Mode = 'forward' | 'cut' | 'stall';
  * A TCP proxy a test puts between a client and a server (the app and Postgres) to break the network on purpose:
  * `cut()` drops every connection and refuses new ones, `stall()` holds connections but moves no bytes, `reset()`
  * aborts every connection with a RST, `heal()` forwards again. It listens on 127.0.0.1, on a port the kernel picks.
+ * Toxiproxy does this as a Go server (on npm only through Testcontainers, which needs Docker); node:net does it in
+ * a page.
  */
 export class TcpFaultProxy {
   private mode: Mode = 'forward';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import type { Topology } from '../../scenarios/chain.scenarios';
-import { AppProcess, freePort } from '../test-app';
+import { AppProcess } from '../test-app';
 import { createTestDatabase } from '../test-database';
 import { startKafkaBroker } from './kafka-broker';
 import { kafkaEnv } from './kafka-settings';
@@ -19,7 +19,7 @@ export interface SplitTopology extends Topology {
   brokerPid?: number;
   /** A producer on the topology's broker, for tests that write records themselves. */
   producer: Producer;
-  /** Starts a module's process again (after a kill) on the same port. */
+  /** Starts a module's process again (after a kill), on whatever port it gets: the gateway follows it. */
   restart(module: SplitModule): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export async function startKafkaTopology(main?: string, extraEnv: Record<string,
   const kafka = new Kafka({ clientId: 'split-topology', brokers: broker.brokers, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const processes = {} as Record<SplitModule, AppProcess>;
-  for (const module of SPLIT_MODULES) processes[module] = new AppProcess({ ...env, MODULES: module, PORT: String(await freePort()) }, main);
+  for (const module of SPLIT_MODULES) processes[module] = new AppProcess({ ...env, MODULES: module }, main);
   const stopped = async () => {
     await Promise.all(Object.values(processes).map((app) => app.kill('SIGTERM')));
     await producer.disconnect();
