@@ -21,7 +21,7 @@ import { collectSubscriptions } from '../src/split/manifests/subscriptions';
  */
 
 const REFERENCE = resolve(__dirname, 'fixtures/schemas/knative');
-const K8S_DEFINITIONS = resolve(__dirname, 'fixtures/schemas/k8s/k8s-1.36-definitions-subset.json');
+const K8S_DEFINITIONS = ['k8s-1.36-definitions-subset.json', 'k8s-1.36-networkpolicy-subset.json'].map((file) => resolve(__dirname, 'fixtures/schemas/k8s', file));
 
 /** CRD file per apiVersion/kind (group/version kind, as SOURCES.md keys them). */
 const CRDS: Record<string, string> = {
@@ -30,6 +30,7 @@ const CRDS: Record<string, string> = {
   'eventing.knative.dev/v1 Trigger': 'eventing/trigger.yaml',
   'sources.knative.dev/v1 SinkBinding': 'eventing/sinkbinding.yaml',
   'messaging.knative.dev/v1beta1 KafkaChannel': 'kafka/kafkachannel.yaml',
+  'eventing.knative.dev/v1alpha1 EventPolicy': 'eventing/eventpolicy.yaml',
 };
 
 const DNS_1123_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
@@ -85,10 +86,11 @@ function keywords(schema: unknown, found = new Set<string>()): Set<string> {
 const CORE_KINDS: Record<string, string> = {
   'v1 Namespace': 'io.k8s.api.core.v1.Namespace',
   'v1 ConfigMap': 'io.k8s.api.core.v1.ConfigMap',
+  'networking.k8s.io/v1 NetworkPolicy': 'io.k8s.api.networking.v1.NetworkPolicy',
 };
 
 function coreSchemas(): Record<string, Schema> {
-  const { definitions } = JSON.parse(readFileSync(K8S_DEFINITIONS, 'utf8')) as { definitions: Record<string, Schema> };
+  const definitions: Record<string, Schema> = Object.assign({}, ...K8S_DEFINITIONS.map((file) => (JSON.parse(readFileSync(file, 'utf8')) as { definitions: Record<string, Schema> }).definitions));
   const strict = Object.fromEntries(Object.entries(definitions).map(([name, schema]) => [name, pruning(schema)]));
   strict['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] = { type: ['integer', 'string'] };
   strict['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { type: ['string', 'number'] };
@@ -192,7 +194,7 @@ describe('Knative manifests (deploy/knative)', () => {
 
     it('validates every document against the Knative CRD or Kubernetes schema of its kind', () => {
       const kinds = new Set(built.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`));
-      expect([...kinds].sort()).toEqual(['eventing.knative.dev/v1 Broker', 'eventing.knative.dev/v1 Trigger', 'serving.knative.dev/v1 Service', 'sources.knative.dev/v1 SinkBinding', 'v1 ConfigMap', 'v1 Namespace']);
+      expect([...kinds].sort()).toEqual(['eventing.knative.dev/v1 Broker', 'eventing.knative.dev/v1 Trigger', 'eventing.knative.dev/v1alpha1 EventPolicy', 'networking.k8s.io/v1 NetworkPolicy', 'serving.knative.dev/v1 Service', 'sources.knative.dev/v1 SinkBinding', 'v1 ConfigMap', 'v1 Namespace']);
       for (const manifest of built) expect(schemaErrors(manifest)).toEqual([]);
     });
 
@@ -263,10 +265,10 @@ describe('Knative manifests (deploy/knative)', () => {
     }
   });
 
-  it('puts each subscription\'s when into its Trigger, so inventory is not woken for a payment that succeeded', () => {
+  it('puts each subscription\'s when into its Trigger, so the webhook\'s Service is not woken for a notification on another channel', () => {
     const byName = Object.fromEntries(triggers.map((t) => [t.metadata.name, t.spec]));
-    expect(byName['inventory-release-stock-when-payment-failed'].filters).toEqual([{ exact: { type: 'com.toolsku.payment.result' } }, { exact: { paymentstatus: 'failed' } }]);
-    expect(byName['orders-record-order-when-order-created'].filters).toEqual([{ exact: { type: 'com.toolsku.order.created' } }, { not: { exact: { source: 'orders' } } }]);
+    expect(byName['notification-call-webhook-when-notification-send'].filters).toEqual([{ exact: { type: 'com.toolsku.notification.send' } }, { exact: { notificationchannel: 'webhook' } }]);
+    expect(triggers.filter((t) => t.spec.filters).map((t) => t.metadata.name)).toEqual(['notification-call-webhook-when-notification-send']);
     expect(triggers.filter((t) => t.metadata.annotations).map((t) => t.metadata.name).sort()).toEqual(['orders-mark-reserved-when-payment-requested', 'orders-reject-when-stock-insufficient', 'orders-settle-when-payment-result']);
   });
 
