@@ -175,7 +175,7 @@ describe('the built app while its Postgres fails', () => {
     const notifications = await db.query<{ order_id: string }>('SELECT order_id FROM notification.notifications WHERE order_id = ANY($1::text[])', [ids]);
     const reservations = await db.query<{ order_id: string; status: string }>('SELECT order_id, status FROM inventory.reservations WHERE order_id = ANY($1::text[])', [ids]);
     const PAYMENT: Record<string, string[]> = { paid: ['succeeded'], payment_failed: ['failed'], rejected: [] };
-    const RESERVATION: Record<string, string> = { paid: 'reserved', payment_failed: 'released', rejected: 'insufficient' };
+    const RESERVATION: Record<string, string> = { paid: 'sold', payment_failed: 'released', rejected: 'insufficient' };
     for (const order of orders) {
       expect({ order: order.id, status: order.status, payments: payments.filter((row) => row.order_id === order.id).map((row) => row.status) }).toEqual({ order: order.id, status: order.status, payments: PAYMENT[order.status] });
       expect({ order: order.id, notifications: notifications.filter((row) => row.order_id === order.id).length }).toEqual({ order: order.id, notifications: 1 });

@@ -63,7 +63,9 @@ const CONTRACTS: Contract[] = [
 ];
 
 function event(type: string, data: unknown, id = randomUUID()): CloudEvent<unknown> {
-  return new CloudEvent({ id, source: 'https://broker.example/test', type: TYPE(type), subject: (data as { orderId?: string }).orderId, datacontenttype: 'application/json', data });
+  // The attribute notification.send's publisher derives from the data, which the webhook's subscription filters on.
+  const channel = (data as { channel?: string }).channel;
+  return new CloudEvent({ id, source: 'https://broker.example/test', type: TYPE(type), subject: (data as { orderId?: string }).orderId, datacontenttype: 'application/json', data, ...(channel ? { notificationchannel: channel } : {}) });
 }
 
 async function post(url: string, message: { headers: Record<string, unknown>; body: unknown }): Promise<number> {
