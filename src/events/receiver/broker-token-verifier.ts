@@ -1,10 +1,10 @@
-import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, JWTPayload } from 'jose';
 import { readFileSync } from 'node:fs';
+import { KeySet, verifiedClaims } from '../../platform/http/jwt';
 import { SenderKeysUnavailableError } from './ingress.errors';
 
 /** Where Kubernetes mounts a pod's own service account token: the cluster's discovery endpoints ask for one. */
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-const CLOCK_SKEW_SECONDS = 30;
 
 /**
  * Verifies the OIDC token Knative Eventing's Broker presents (feature `authentication-oidc`): signed by a key of
@@ -12,7 +12,7 @@ const CLOCK_SKEW_SECONDS = 30;
  * Keys are fetched on first use and cached by jose, which refetches them when a token names an unknown key.
  */
 export class BrokerTokenVerifier {
-  private keys?: Promise<ReturnType<typeof createRemoteJWKSet>>;
+  private keys?: Promise<KeySet>;
 
   constructor(
     private readonly issuer: string,
@@ -23,16 +23,10 @@ export class BrokerTokenVerifier {
   /** The token's claims, or undefined when it is not a valid Broker token here. */
   async verify(token: string): Promise<JWTPayload | undefined> {
     const keys = await this.keySet();
-    try {
-      const { payload } = await jwtVerify(token, keys, { issuer: this.issuer, audience: this.audience, algorithms: ['RS256', 'ES256'], clockTolerance: CLOCK_SKEW_SECONDS });
-      return payload;
-    } catch (error) {
-      if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) throw new SenderKeysUnavailableError("the OIDC issuer's keys are unavailable");
-      return undefined;
-    }
+    return verifiedClaims(token, keys, { issuer: this.issuer, audience: this.audience }, () => new SenderKeysUnavailableError("the OIDC issuer's keys are unavailable"));
   }
 
-  private keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+  private keySet(): Promise<KeySet> {
     // The cause stays out of the answer, which unauthenticated callers read: it may name hosts.
     this.keys ??= this.discover().catch(() => {
       this.keys = undefined;
@@ -41,7 +35,7 @@ export class BrokerTokenVerifier {
     return this.keys;
   }
 
-  private async discover(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+  private async discover(): Promise<KeySet> {
     const headers = this.credentials();
     const response = await fetch(new URL('.well-known/openid-configuration', `${this.issuer.replace(/\/$/, '')}/`), { headers, signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`answered ${response.status}`);

@@ -1,7 +1,6 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { createRemoteJWKSet } from 'jose';
 import { AppError } from '../../errors';
-
-const CLOCK_SKEW_SECONDS = 30;
+import { KeySet, verifiedClaims } from '../jwt';
 
 /** The identity provider's keys could not be fetched: retry later. */
 export class CustomerKeysUnavailableError extends AppError {
@@ -11,7 +10,7 @@ export class CustomerKeysUnavailableError extends AppError {
 
 /** Verifies customers' bearer JWTs (RS256 or ES256) against the identity provider's JWKS, issuer and audience. */
 export class CustomerTokens {
-  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly keys: KeySet;
 
   constructor(
     private readonly issuer: string,
@@ -23,12 +22,8 @@ export class CustomerTokens {
 
   /** The customer id (`sub`) of a valid token, or undefined: a bad signature, another issuer or audience, expired, no `sub`. */
   async customerOf(token: string): Promise<string | undefined> {
-    try {
-      const { payload } = await jwtVerify(token, this.keys, { issuer: this.issuer, audience: this.audience, algorithms: ['RS256', 'ES256'], clockTolerance: CLOCK_SKEW_SECONDS });
-      return typeof payload.sub === 'string' && payload.sub.length > 0 && payload.sub.length <= 128 ? payload.sub : undefined;
-    } catch (error) {
-      if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID')) throw new CustomerKeysUnavailableError("the identity provider's keys are unavailable");
-      return undefined;
-    }
+    const claims = await verifiedClaims(token, this.keys, { issuer: this.issuer, audience: this.audience }, () => new CustomerKeysUnavailableError("the identity provider's keys are unavailable"));
+    const subject = claims?.sub;
+    return typeof subject === 'string' && subject.length > 0 && subject.length <= 128 ? subject : undefined;
   }
 }
