@@ -226,19 +226,32 @@ describe('the CloudEvents receiver (POST /)', () => {
     await expectOrderRecorded(orderId);
   });
 
-  it('keeps the total of an order whose payment result arrives before its payment request', async () => {
+  it('records the priced total from a payment result that arrives before its payment request', async () => {
     // Subscriptions run apart, so orders may settle a payment before it records the request that priced it.
     // Both are internal events: they come from their publishers, through the outbox, never at POST /.
-    const orderId = randomUUID();
-    const userId = `ce-${orderId.slice(0, 8)}`;
-    await app.db.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, 'USD', 'card')`, [orderId, userId, JSON.stringify([{ sku: 'SKU-003', quantity: 1 }])]);
-
-    const result = { orderId, userId, status: 'failed', amount: '120.00', reason: 'declined' };
+    const orderId = await recordedPendingOrder();
+    const result = { orderId, userId: `ce-${orderId.slice(0, 8)}`, status: 'failed', amount: '120.00', currency: 'USD', reason: 'declined' };
     await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
-    await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed' }));
 
-    const request = { orderId, userId, amount: '120.00', currency: 'USD', method: 'card' };
+    // Never a settled order without its total: both land in one write.
+    await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: expect.not.stringMatching('pending') }));
+    expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' });
+  });
+
+  it('takes the total from the payment request when an older payment result carried no currency', async () => {
+    const orderId = await recordedPendingOrder();
+    const result = { orderId, userId: `ce-${orderId.slice(0, 8)}`, status: 'failed', amount: '120.00', reason: 'declined' };
+    await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
+    await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: null }));
+
+    const request = { orderId, userId: result.userId, amount: '120.00', currency: 'USD', method: 'card' };
     await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentRequest, DEFAULT_EVENT_TYPE_PREFIX), source: 'inventory', subject: orderId }, request);
     await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' }));
   });
+
+  async function recordedPendingOrder(): Promise<string> {
+    const orderId = randomUUID();
+    await app.db.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, 'USD', 'card')`, [orderId, `ce-${orderId.slice(0, 8)}`, JSON.stringify([{ sku: 'SKU-003', quantity: 1 }])]);
+    return orderId;
+  }
 });

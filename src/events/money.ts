@@ -55,12 +55,14 @@ export function toDecimal(minorUnits: number, currency: string): string {
  * A zod check for an event whose amounts are in its `currency` field: an amount its currency cannot hold
  * is refused at the edge (400), not found later by a handler.
  */
-export function amountsInCurrency<T extends { currency: string }>(amountsOf: (value: T) => (string | undefined)[]) {
+export function amountsInCurrency<T extends { currency?: string }>(amountsOf: (value: T) => (string | undefined)[]) {
   return (value: T, context: z.RefinementCtx): void => {
+    const currency = value.currency;
+    if (currency === undefined) return;
     for (const amount of amountsOf(value)) {
       if (amount === undefined) continue;
       try {
-        toMinorUnits(amount, value.currency);
+        toMinorUnits(amount, currency);
       } catch (error) {
         context.addIssue({ code: 'custom', message: (error as Error).message, path: ['currency'] });
       }

@@ -140,17 +140,18 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
 
     /** The order once it reached `status` (failing with the last status seen when it does not). */
     async function orderReaching(orderId: string, status: string, timeoutMs = 30_000): Promise<any> {
-      return eventually(
+      const order = await eventually(
         async () => {
           const { status: code, body } = await http('GET', `/orders/${orderId}`);
           expect(code).toBe(200);
           expect(body.status).toBe(status);
-          // The orders module's subscriptions run apart: a payment's result may land before the request that priced the order.
-          if (status === 'paid' || status === 'payment_failed') expect(body.total).not.toBeNull();
           return body;
         },
         { timeoutMs },
       );
+      // A settled order shows its priced total from the moment it shows its status, whichever event came first.
+      if (status === 'paid' || status === 'payment_failed') expect(order.total).not.toBeNull();
+      return order;
     }
 
     /** The timeline once it holds every type in `types` (it may hold more). */

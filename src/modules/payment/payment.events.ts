@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { defineEvent, EventType, MoneyAmount } from '../../events';
+import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
 
 /**
  * `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit).
- * The status travels as the `paymentstatus` attribute too, so a Trigger can select the failures.
+ * The status travels as the `paymentstatus` attribute too, so a Trigger can select the failures. The amount and
+ * its currency are the request's, so a subscriber that has not seen the request yet still learns the priced total
+ * (`currency` is absent from results published before 0.2, which may still sit in an outbox or a dead letter).
  */
 export const PaymentResult = defineEvent(
   EventType.PaymentResult,
@@ -14,7 +16,8 @@ export const PaymentResult = defineEvent(
     userId: SafeText.min(1),
     status: z.enum(['succeeded', 'failed']),
     amount: MoneyAmount,
+    currency: Currency.optional(),
     reason: SafeText.optional(),
-  }),
+  }).superRefine(amountsInCurrency((result) => [result.amount])),
   { attributes: (result) => ({ paymentstatus: result.status }) },
 );

@@ -34,6 +34,6 @@ export class Cashier {
     const status = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
     const reason = outcome.status === 'declined' ? outcome.reason : undefined;
     await this.txHost.tx.query('UPDATE payment.payments SET status = $2, reason = $3 WHERE order_id = $1', [request.orderId, status, reason ?? null]);
-    await this.outbox.publish(PaymentResult, { orderId: request.orderId, userId: request.userId, status, amount: request.amount, reason }, request.orderId);
+    await this.outbox.publish(PaymentResult, { orderId: request.orderId, userId: request.userId, status, amount: request.amount, currency: request.currency, reason }, request.orderId);
   }
 }
