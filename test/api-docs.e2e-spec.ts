@@ -62,7 +62,7 @@ describe.each([
     app = await startTestApp(env, { apiDocs: serveApiDocs });
     const answer = await fetch(`${app.url}/docs/openapi.json`);
     expect(answer.status).toBe(200);
-    document = await answer.json();
+    document = (await answer.json()) as OpenApiDocument;
   });
 
   afterAll(() => app?.stop());
@@ -101,6 +101,7 @@ describe.each([
       }
     }
     expect((document.paths['/orders'].post as any).responses[422].description).toContain('IDEMPOTENCY_KEY_REUSED');
+    expect((document.info as any).version).toBe(JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')).version);
   });
 
   it('describes what the routes answer, success and error alike', async () => {

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { z } from 'zod';
-import { version } from '../../../../package.json';
 import { HTTP_STATUS_BY_KIND } from '../../errors';
 import { DatabaseRefusedValueError, DatabaseUnavailableError } from '../database-errors';
 import { InvalidRequestError, ZodPipe } from '../zod-body.pipe';
@@ -11,6 +10,9 @@ import { API_OPERATION, ApiAccess, ApiOperationOptions, ApiResponse, ErrorClass,
 type JsonSchema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
 export type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, Operation>> } & Record<string, unknown>;
+
+/** package.json's version (test/api-docs.e2e-spec.ts holds them equal): a bundle cannot read package.json. */
+export const API_VERSION = '0.1.0';
 
 /** Nest's RouteParamtypes (not exported from @nestjs/common's index) for the arguments read here. */
 const BODY = 3;
@@ -43,7 +45,7 @@ export function openApiDocument(controllers: readonly Type<unknown>[], extraPath
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'toolsku-order-events', version, description: 'Orders, stock, payments and notifications, driven by CloudEvents. Errors answer `{statusCode, error, message, code}`.' },
+    info: { title: 'toolsku-order-events', version: API_VERSION, description: 'Orders, stock, payments and notifications, driven by CloudEvents. Errors answer `{statusCode, error, message, code}`.' },
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: { securitySchemes: SECURITY_SCHEMES, schemas: { Error: ERROR_BODY } },
   };

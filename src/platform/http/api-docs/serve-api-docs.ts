@@ -14,7 +14,6 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>toolsku-order-events API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css">
-<link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
 </head>
 <body>
 <div id="swagger-ui"></div>
