@@ -14,7 +14,7 @@ export class MetricsController {
   @ApiOperation({
     tag: 'operations',
     summary: 'Prometheus metrics',
-    description: 'Unauthenticated, like the probes: keep it off the public route (README "Security model").',
+    description: 'Unauthenticated, like the probes (README "Security model").',
     access: PUBLIC_ACCESS,
     responses: { 200: { description: 'The Prometheus text format.', contentType: 'text/plain', schema: z.string() } },
   })
