@@ -31,17 +31,17 @@ const PAGE_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 
 
 /**
  * `/docs`: Swagger UI over `/docs/openapi.json`, the OpenAPI document of the routes this process serves, with
- * swagger-ui-dist's files served from disk (node_modules, or beside a bundle), read on request, never at start.
- * Public: it describes the API, grants nothing (README "Security model"). Routed on Fastify directly, before
+ * swagger-ui-dist's files served from disk (node_modules, or beside a bundle), both made or read on request. Public: it describes the API, grants nothing (README "Security model"). Routed on Fastify directly, before
  * Nest's routes, so it passes no guard. Only the composition roots that serve it import this file, which
  * keeps it and its assets out of the other bundles.
  */
 export function serveApiDocs(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const document = openApiDocument(controllersOf(app), DOCS_PATHS);
+  // Built on the first request, not at start: a cold start of the orders Service pays nothing for it.
+  let document: OpenApiDocument | undefined;
   const assets = getAbsoluteFSPath();
   fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_POLICY).send(PAGE));
-  fastify.get('/docs/openapi.json', (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
+  fastify.get('/docs/openapi.json', (_request, reply) => reply.header('cache-control', 'no-cache').send((document ??= openApiDocument(controllersOf(app), DOCS_PATHS))));
   fastify.get('/docs/swagger-initializer.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(INITIALIZER));
   for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
     fastify.get(`/docs/${file}`, (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=3600').send(createReadStream(join(assets, file))));
