@@ -1,9 +1,9 @@
 // esbuild settings shared by `npm run build -- --split` and the cold-start benchmark.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -81,7 +81,8 @@ const lazyNestDateFormats = [
 export async function bundle(entryPoints, outdir, loader) {
   const esbuild = require('esbuild');
   const names = Object.keys(entryPoints);
-  await esbuild.build({
+  const { metafile } = await esbuild.build({
+    metafile: true,
     entryPoints: Object.fromEntries(names.map((name) => [`${name}/bundle`, entryPoints[name]])),
     outdir,
     bundle: true,
@@ -112,9 +113,23 @@ export async function bundle(entryPoints, outdir, loader) {
     logLevel: 'warning',
   });
   for (const name of names) {
+    copyApiDocsAssets(metafile, join(outdir, name));
     asciiOnly(join(outdir, name, 'bundle.js'));
     execFileSync(process.execPath, [join(outdir, name, 'main.js'), '--write-code-cache'], { stdio: 'inherit' });
   }
+}
+
+/**
+ * A bundle that serves /docs (one holding src/platform/http/api-docs/swagger-ui-assets) gets the swagger-ui-dist
+ * files it serves beside it, where swagger-ui-dist/absolute-path.js, bundled, points: the image has no node_modules.
+ * The other bundles get none.
+ */
+function copyApiDocsAssets(metafile, dir) {
+  const output = Object.entries(metafile.outputs).find(([path]) => resolve(path) === join(dir, 'bundle.js'))?.[1];
+  const list = Object.keys(output?.inputs ?? {}).find((path) => /api-docs[\\/]swagger-ui-assets\.js$/.test(path));
+  if (!list) return;
+  const source = dirname(require.resolve('swagger-ui-dist/package.json'));
+  for (const file of Object.keys(require(resolve(list)).SWAGGER_UI_ASSETS)) copyFileSync(join(source, file), join(dir, file));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -187,6 +187,15 @@ describe('each built bundle keeps the Knative contract', () => {
       const letter = event('payment.request', { orderId: randomUUID() });
       expect(await post(`${url('deadletter')}/dead-letters/intake`, HTTP.binary(letter))).toBe(400);
     });
+  });
+
+  it('serves /docs from the orders bundle alone, its own routes, with the UI files beside the bundle (no node_modules)', async () => {
+    const document = (await (await fetch(`${url('orders')}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/', '/orders', '/orders/{orderId}', '/docs']));
+    expect(document.paths['/inventory/{sku}']).toBeUndefined();
+    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) expect({ file, status: (await fetch(`${url('orders')}/docs/${file}`)).status }).toEqual({ file, status: 200 });
+    expect((await fetch(`${url('payment')}/docs`)).status).toBe(404);
+    for (const module of ['payment', 'inventory', 'deadletter']) expect(readdirSync(join(build.dir, 'split', module)).filter((file) => file.startsWith('swagger-ui'))).toEqual([]);
   });
 
   it('starts from the code cache the build wrote, and still starts, saying so, when V8 rejects the cache', async () => {

@@ -2,7 +2,7 @@ export { EventType, qualifiedType } from './catalog';
 export type { EventTypeName } from './catalog';
 export { defineEvent } from './contract';
 export type { EventContract, EventData } from './contract';
-export { amountsInCurrency, Currency, MoneyAmount, toDecimal, toMinorUnits } from './money';
+export { amountsInCurrency, AmountNotInCurrencyError, Currency, MoneyAmount, toDecimal, toMinorUnits } from './money';
 export { Subscribe } from './subscription';
 export type { Subscription } from './subscription';
 export { DeliveryContext } from './delivery/delivery-context';
@@ -12,7 +12,8 @@ export { deadLetteredEvent, deadLetterOf, storableDeadLetter } from './delivery/
 export type { DeadLetteredEvent } from './delivery/dead-lettered-event';
 export { EventRouter } from './delivery/event-router';
 export { cloudEventsOf } from './receiver/cloud-events-request';
-export { BrokerGuard } from './receiver/broker.guard';
+export { BROKER_ACCESS, BrokerGuard } from './receiver/broker.guard';
+export { BackloggedError, MalformedEventError, NotReplayableError, SubscriptionNotHereError } from './errors';
 export { markedForReplay } from './replay-mark';
 export { Outbox } from './outbox/outbox';
 export { ShedWhenBacklogged } from './admission/shed-when-backlogged.guard';

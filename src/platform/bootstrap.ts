@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MODULE_NAMES, MODULES, ModuleName } from '../modules';
 import { parseConfig } from './config/define-config';
-import { RunningApp, startModules } from './start-modules';
+import { RunningApp, StartOptions, startModules } from './start-modules';
 
 export type { RunningApp } from './start-modules';
 
@@ -15,7 +15,7 @@ const modulesConfig = z.object({
 });
 
 /** The monolith's composition root: the modules MODULES names (all by default), from the registry of every module. */
-export function startApp(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
+export function startApp(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
   const { MODULES: names } = parseConfig('modules', modulesConfig, env);
-  return startModules(names.map((name) => MODULES[name]), env);
+  return startModules(names.map((name) => MODULES[name]), env, options);
 }

@@ -21,6 +21,12 @@ import { httpConfig } from './http/http.config';
 import { RunnableModule } from './runnable-module';
 import { tracingConfig } from './tracing/tracing.config';
 
+/** What only some composition roots add, passed in so that the bundles without it do not carry it. */
+export interface StartOptions {
+  /** Serves /docs (src/platform/http/api-docs/serve-api-docs.ts) unless API_DOCS=off. */
+  readonly apiDocs?: (app: NestFastifyApplication) => void;
+}
+
 export interface RunningApp {
   app: NestFastifyApplication;
   url: string;
@@ -39,7 +45,7 @@ function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.Proc
 }
 
 /** Builds and starts an entrypoint running `modules`, on Postgres (embedded when DATABASE_URL is unset). */
-export async function startModules(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
+export async function startModules(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
   const http = parseConfig('http', httpConfig.schema, env);
   const database = parseConfig('database', databaseConfig.schema, env);
   holdOutboxWithoutSink(env);
@@ -56,6 +62,7 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
     );
     app.useLogger(app.get(Logger));
     acceptCloudEventBodies(app);
+    if (http.API_DOCS === 'on') options.apiDocs?.(app);
     closeKeepAliveWhenClosing(app);
     app.enableShutdownHooks();
     app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });

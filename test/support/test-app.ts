@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { RunningApp, startApp } from '../../src/platform/bootstrap';
+import type { StartOptions } from '../../src/platform/start-modules';
 import { endChild, isRunning, spawnListening } from './child-process';
 import { eventually } from './eventually';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -33,12 +34,12 @@ const QUIET = { LOG_LEVEL: 'error' };
  * process.env (Nest's config namespaces read it) and are taken out again on stop, so the next test's app does
  * not inherit them.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const restoreEnv = setEnv({ ...QUIET, ...TEST_ACCESS, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...env });
   let running: RunningApp;
   try {
-    running = await startApp();
+    running = await startApp(process.env, options);
   } catch (error) {
     restoreEnv();
     await db.drop();

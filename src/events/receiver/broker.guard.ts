@@ -1,7 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { EventSenderUnauthenticatedError } from './ingress.errors';
+import type { ApiAccess } from '../../platform/http/api-docs/api-operation';
+import { EventSenderUnauthenticatedError, SenderKeysUnavailableError } from './ingress.errors';
 import { BROKER_CHALLENGE, IngressPolicy } from './ingress-policy';
+
+/** Who may call a BrokerGuard route, for /docs. */
+export const BROKER_ACCESS: ApiAccess = { schemes: ['brokerOidc'], errors: [EventSenderUnauthenticatedError, SenderKeysUnavailableError] };
 
 /** Endpoints only the Knative Broker calls (the dead-letter intake): its OIDC token, or 401. */
 @Injectable()

@@ -3,10 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import { ShedWhenBacklogged } from '../admission/shed-when-backlogged.guard';
 import { checkpoint } from '../checkpoints';
 import { EventRouter } from '../delivery/event-router';
-import { MalformedEventError, UnknownEventTypeError } from '../errors';
+import { ApiOperation } from '../../platform/http/api-docs/api-operation';
+import { BackloggedError, DeliveryBacklogFullError, DeliveryTimeoutError, MalformedEventError, UnknownEventTypeError } from '../errors';
+import { AmountNotInCurrencyError } from '../money';
 import { replayOf } from '../replay-mark';
 import { cloudEventsOf } from './cloud-events-request';
-import { IngressPolicy } from './ingress-policy';
+import { INGRESS_ACCESS, IngressPolicy } from './ingress-policy';
 
 /**
  * `POST /`: the CloudEvents HTTP receiver (binary, structured and batch modes) and the Knative delivery
@@ -24,6 +26,16 @@ export class CloudEventsReceiver {
   @Post('/')
   @HttpCode(204)
   @ShedWhenBacklogged()
+  @ApiOperation({
+    tag: 'events',
+    summary: 'Receive CloudEvents',
+    description:
+      'CloudEvents 1.0 over HTTP: binary, structured or batch mode, data `application/json`; the types and their schemas are in docs/asyncapi.yaml. On Knative the Broker delivers here; elsewhere external producers send external types (`order.created`) with the ingress token. Every event of a request is checked before any is handled.',
+    access: INGRESS_ACCESS,
+    rawBody: { contentTypes: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'], description: 'Binary mode: the data, with ce-* headers. Structured: one event. Batch: an array of events.' },
+    responses: { 204: { description: 'Every local subscription committed the events.' } },
+    errors: [MalformedEventError, UnknownEventTypeError, AmountNotInCurrencyError, BackloggedError, DeliveryTimeoutError, DeliveryBacklogFullError],
+  })
   async receive(@Req() request: FastifyRequest): Promise<void> {
     const sender = await this.ingress.senderOf(request);
     const deliveries = cloudEventsOf(request).map((received) => {

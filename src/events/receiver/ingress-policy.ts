@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CloudEvent } from 'cloudevents';
 import type { FastifyRequest } from 'fastify';
+import type { ApiAccess } from '../../platform/http/api-docs/api-operation';
 import { bearerTokenOf, SharedSecret } from '../../platform/http/bearer';
 import { EventContract } from '../contract';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { BrokerTokenVerifier } from './broker-token-verifier';
 import { IngressConfig, ingressConfig } from './ingress.config';
-import { EventSenderUnauthenticatedError, EventSourceReservedError, EventTypeInternalError, IngressClosedError } from './ingress.errors';
+import { EventSenderUnauthenticatedError, EventSourceReservedError, EventTypeInternalError, IngressClosedError, SenderKeysUnavailableError } from './ingress.errors';
 import { namesAModule } from './module-sources';
 
 /** Who sent a request to POST /: an external producer (the ingress token), the Knative Broker, or nobody we know. */
@@ -14,6 +15,12 @@ export type EventSender = 'producer' | 'broker' | 'anonymous';
 
 const PRODUCER_CHALLENGE = 'Bearer realm="events"';
 export const BROKER_CHALLENGE = 'Bearer realm="knative-broker"';
+
+/** Who may send to POST /, for /docs: a producer with the ingress token (one process, Kafka), or the Broker (Knative). */
+export const INGRESS_ACCESS: readonly ApiAccess[] = [
+  { schemes: ['eventsIngressToken'], errors: [EventSenderUnauthenticatedError, IngressClosedError, EventTypeInternalError, EventSourceReservedError] },
+  { schemes: ['brokerOidc'], errors: [EventSenderUnauthenticatedError, IngressClosedError, SenderKeysUnavailableError] },
+];
 
 /**
  * The one ingress policy of `POST /`, derived from the contracts (docs/adr/0013). In one process and over Kafka

@@ -2,12 +2,19 @@ import { Controller, Get, HttpStatus, Inject, Logger, Res } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { ApiOperation, PUBLIC_ACCESS } from '../http/api-docs/api-operation';
 import { EVENT_TRANSPORT, EventTransport } from '../../events/transport/event-transport';
 import { Readiness } from './readiness';
 
 type Check = { status: 'up'; message?: string } | { status: 'down'; message: string };
 
 const PING_TIMEOUT_MS = 1500;
+
+// What the probes answer, for /docs.
+const CheckAnswer = z.object({ status: z.enum(['up', 'down']), message: z.string().optional() });
+const Checks = z.record(z.string(), CheckAnswer);
+const ReadinessAnswer = z.object({ status: z.enum(['ok', 'error']), info: Checks, error: Checks, details: Checks.describe('shutdown, database, migrations, transport') });
 
 /**
  * `/healthz`: the process is alive. `/readyz`: it can do its job (not shutting down, database reachable,
@@ -28,12 +35,20 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @ApiOperation({ tag: 'operations', summary: 'Liveness probe', access: PUBLIC_ACCESS, responses: { 200: { description: 'The process is alive.', schema: z.object({ status: z.literal('ok') }) } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** 503 with every indicator's state (not the generic error body): probes fail often and on purpose, so no error is logged. */
   @Get('readyz')
+  @ApiOperation({
+    tag: 'operations',
+    summary: 'Readiness probe',
+    description: "Terminus's shape; names the check that is down, never why (that goes to the debug log).",
+    access: PUBLIC_ACCESS,
+    responses: { 200: { description: 'Ready.', schema: ReadinessAnswer }, 503: { description: 'Not ready: draining, database unreachable, migrations pending or transport down.', schema: ReadinessAnswer } },
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const shutdown: Check = this.readiness.draining ? { status: 'down', message: 'draining before shutdown' } : { status: 'up' };
     const database = await this.ping();

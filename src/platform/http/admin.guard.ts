@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError, UnauthenticatedError } from '../errors';
+import type { ApiAccess } from './api-docs/api-operation';
 import { bearerTokenOf, SharedSecret } from './bearer';
 import { HttpConfig, httpConfig } from './http.config';
 
@@ -12,6 +13,9 @@ class AdminDisabledError extends AppError {
 class AdminTokenRequiredError extends UnauthenticatedError {
   readonly code = 'ADMIN_TOKEN_REQUIRED';
 }
+
+/** Who may call an AdminGuard route, for /docs. */
+export const ADMIN_ACCESS: ApiAccess = { schemes: ['adminToken'], errors: [AdminDisabledError, AdminTokenRequiredError] };
 
 /** Admin endpoints need `Authorization: Bearer <ADMIN_TOKEN>`; with no token configured they are closed, never open. */
 @Injectable()

@@ -17,6 +17,9 @@ export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 };
 
+/** A page's schema, for the OpenAPI document (/docs). */
+export const PageAnswer = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last.') });
+
 /** One page of a list, newest first; `nextCursor` fetches the rest (null: this is the last page). */
 export interface Page<T> {
   items: T[];

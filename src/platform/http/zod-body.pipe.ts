@@ -9,7 +9,7 @@ export class InvalidRequestError extends AppError {
 
 /** Validates (and narrows) a request part with a zod schema; strict object schemas reject unknown fields. */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
-  constructor(private readonly schema: S) {}
+  constructor(readonly schema: S) {}
 
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value);

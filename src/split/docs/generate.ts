@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { collectPublications, collectSubscriptions } from '../manifests/subscriptions';
+import { renderAsyncApi } from './asyncapi';
 import { mermaid, renderEventFlow, withEmbeddedBlock } from './event-flow';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -8,19 +9,23 @@ const ROOT = resolve(__dirname, '../../..');
 /** `docs/event-flow.md` and `README.md` of this repository (from src/split/docs or dist/split/docs alike). */
 export const EVENT_FLOW_FILE = resolve(ROOT, 'docs/event-flow.md');
 export const README_FILE = resolve(ROOT, 'README.md');
+export const ASYNCAPI_FILE = resolve(ROOT, 'docs/asyncapi.yaml');
+
+const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every generated file with its content as the code declares it today (the README with its diagram block). */
-export function renderDocs({ flow = EVENT_FLOW_FILE, readme = README_FILE } = {}): Record<string, string> {
+export function renderDocs({ flow = EVENT_FLOW_FILE, readme = README_FILE, asyncapi = ASYNCAPI_FILE } = {}): Record<string, string> {
   const subscriptions = collectSubscriptions();
   const publications = collectPublications();
   return {
     [flow]: renderEventFlow(subscriptions, publications),
     [readme]: withEmbeddedBlock(readFileSync(readme, 'utf8'), mermaid(subscriptions, publications)),
+    [asyncapi]: renderAsyncApi(subscriptions, publications, VERSION),
   };
 }
 
 /** Writes the files, or with `check` only compares them; returns the stale files' paths (relative to cwd). */
-export function generateDocs({ check = false, ...files }: { check?: boolean; flow?: string; readme?: string } = {}): string[] {
+export function generateDocs({ check = false, ...files }: { check?: boolean; flow?: string; readme?: string; asyncapi?: string } = {}): string[] {
   const stale: string[] = [];
   for (const [path, content] of Object.entries(renderDocs(files))) {
     if (existsSync(path) && readFileSync(path, 'utf8') === content) continue;

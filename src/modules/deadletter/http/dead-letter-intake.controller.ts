@@ -2,7 +2,8 @@ import { Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/commo
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SafeText } from '../../../platform/validation/safe-text';
-import { BrokerGuard, cloudEventsOf, deadLetterOf, DeadLetteredEvent } from '../../../events';
+import { BROKER_ACCESS, BrokerGuard, cloudEventsOf, deadLetterOf, DeadLetteredEvent, MalformedEventError } from '../../../events';
+import { ApiOperation } from '../../../platform/http/api-docs/api-operation';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { DeadLetterOffice } from '../domain/dead-letter-office';
 
@@ -22,6 +23,15 @@ export class DeadLetterIntakeController {
 
   @Post()
   @HttpCode(204)
+  @ApiOperation({
+    tag: 'events',
+    summary: 'Take a dead-lettered event (the Knative Broker only)',
+    description: "Every generated Trigger's dead-letter sink, routed with EVENT_TRANSPORT=http only.",
+    access: BROKER_ACCESS,
+    rawBody: { contentTypes: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'], description: 'The CloudEvent Knative gave up on, with its knativeerror* extensions (binary, structured or batch mode).' },
+    responses: { 204: { description: 'Stored.' } },
+    errors: [MalformedEventError],
+  })
   async receive(@Req() request: FastifyRequest, @Query(new ZodPipe(IntakeQuery)) query: z.output<typeof IntakeQuery>): Promise<void> {
     const letters = cloudEventsOf(request).map((event) => deadLetterOf(event.toJSON() as DeadLetteredEvent, query.subscription));
     for (const letter of letters) await this.office.accept(letter);

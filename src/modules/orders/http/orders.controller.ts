@@ -1,12 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ShedWhenBacklogged } from '../../../events';
-import { actingFor, Caller, CurrentCaller, ownerScope } from '../../../platform/http/customers/caller';
-import { CustomerGuard } from '../../../platform/http/customers/customer.guard';
+import { BackloggedError, ShedWhenBacklogged } from '../../../events';
+import { ApiOperation } from '../../../platform/http/api-docs/api-operation';
+import { actingFor, Caller, CurrentCaller, CustomerMismatchError, CustomerRequiredError, ownerScope } from '../../../platform/http/customers/caller';
+import { CUSTOMER_ACCESS, CustomerGuard } from '../../../platform/http/customers/customer.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { SafeText } from '../../../platform/validation/safe-text';
 import { OrderBook, OrderView } from '../domain/order-book';
+import { IdempotencyKeyReusedError } from '../domain/idempotency-key-reused.error';
+import { OrderNotFoundError } from '../domain/order-not-found.error';
 import { OrderStatus } from '../domain/order-status';
+import { OrderAnswer, PlacedOrderAnswer } from './order.answers';
 import { PlaceOrderRequest } from './place-order.request';
 
 const OrderId = SafeText.min(1).max(64);
@@ -30,6 +34,15 @@ export class OrdersController {
   @Post()
   @HttpCode(202)
   @ShedWhenBacklogged()
+  @ApiOperation({
+    tag: 'orders',
+    summary: 'Place an order',
+    description: 'Accepted durably with its `order.created`; the chain (stock, payment, notification) runs after the answer. A customer places for itself (`userId` is its token subject or left out); the admin token for the `userId` it names.',
+    access: CUSTOMER_ACCESS,
+    headers: { 'idempotency-key': IdempotencyKey },
+    responses: { 202: { description: 'Accepted (or, with an Idempotency-Key seen before, the order it placed).', schema: PlacedOrderAnswer, headers: { location: 'The order: /orders/{orderId}' } } },
+    errors: [CustomerMismatchError, CustomerRequiredError, IdempotencyKeyReusedError, BackloggedError],
+  })
   async place(
     @Body(new ZodPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -42,6 +55,14 @@ export class OrdersController {
   }
 
   @Get(':orderId')
+  @ApiOperation({
+    tag: 'orders',
+    summary: 'Read an order',
+    description: 'Its status, priced total once inventory priced it, and timeline (every event about it, who handled it, failed attempts). A customer reads its own orders only (another\'s answers 404).',
+    access: CUSTOMER_ACCESS,
+    responses: { 200: { description: 'The order.', schema: OrderAnswer } },
+    errors: [OrderNotFoundError],
+  })
   find(@Param('orderId', new ZodPipe(OrderId)) orderId: string, @CurrentCaller() caller: Caller): Promise<OrderView> {
     return this.orders.find(orderId, ownerScope(caller));
   }

@@ -1,10 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AppError, UnauthenticatedError } from '../../errors';
+import type { ApiAccess } from '../api-docs/api-operation';
 import { AdminGuard } from '../admin.guard';
 import { bearerTokenOf } from '../bearer';
 import { CALLER, Caller, RequestWithCaller } from './caller';
 import { CustomerAuthConfig, customerAuthConfig } from './customer-auth.config';
-import { CustomerTokens } from './customer-tokens';
+import { CustomerKeysUnavailableError, CustomerTokens } from './customer-tokens';
 
 class CustomerAuthUnconfiguredError extends AppError {
   readonly code = 'CUSTOMER_AUTH_UNCONFIGURED';
@@ -14,6 +15,9 @@ class CustomerAuthUnconfiguredError extends AppError {
 class CustomerTokenRequiredError extends UnauthenticatedError {
   readonly code = 'CUSTOMER_TOKEN_REQUIRED';
 }
+
+/** Who may call a CustomerGuard route, for /docs: a customer's JWT, or the admin token. */
+export const CUSTOMER_ACCESS: ApiAccess = { schemes: ['customerJwt', 'adminToken'], errors: [CustomerAuthUnconfiguredError, CustomerTokenRequiredError, CustomerKeysUnavailableError] };
 
 const REALM = 'Bearer realm="customers"';
 
