@@ -86,7 +86,7 @@ export async function bundle(entryPoints, outdir, loader) {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     // Nest 12 is ES modules; bundled into CommonJS, its import.meta.url must still name a real file.
     define: { 'import.meta.url': '__bundle_url' },
@@ -107,7 +107,7 @@ export async function bundle(entryPoints, outdir, loader) {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     logLevel: 'warning',
   });
