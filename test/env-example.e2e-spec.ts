@@ -24,6 +24,7 @@ function configKeys(): Key[] {
   const files = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.config.ts'));
   const keys = new Map<string, Key>();
   for (const file of files) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- every config file, found at run time
     for (const exported of Object.values(require(join(ROOT, 'src', file)) as Record<string, unknown>)) {
       const schema = (exported as { schema?: unknown })?.schema;
       if (!(schema instanceof z.ZodObject)) continue;

@@ -9,7 +9,12 @@ export const modulesConfig = defineConfig(
     MODULES: z
       .string()
       .default(MODULE_NAMES.join(','))
-      .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(MODULE_NAMES as [ModuleName, ...ModuleName[]])).min(1))
       .describe('Comma-separated modules this process runs (default: all, the monolith).'),
   }),

@@ -8,5 +8,8 @@ export type { RunningApp } from './start-modules';
 /** The monolith's composition root: the modules MODULES names (all by default), from the registry of every module. */
 export function startApp(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
   const { MODULES: names } = parseConfig(modulesConfig.namespace, modulesConfig.schema, env);
-  return startModules(names.map((name) => MODULES[name]), env);
+  return startModules(
+    names.map((name) => MODULES[name]),
+    env,
+  );
 }

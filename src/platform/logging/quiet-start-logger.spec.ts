@@ -3,7 +3,10 @@ import { QuietStartLogger } from './quiet-start-logger';
 /** Records which method each line reached, with its context (the last argument, as Nest passes it). */
 function recorder() {
   const lines: Array<[string, unknown]> = [];
-  const record = (level: string) => (_message: unknown, ...params: unknown[]) => lines.push([level, params.at(-1)]);
+  const record =
+    (level: string) =>
+    (_message: unknown, ...params: unknown[]) =>
+      lines.push([level, params.at(-1)]);
   return { lines, logger: { log: record('info'), error: record('error'), warn: record('warn'), debug: record('debug'), verbose: record('verbose'), fatal: record('fatal') } };
 }
 
