@@ -87,10 +87,11 @@ export async function bundle(entryPoints, outdir, loader) {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     // Nest 12 is ES modules; bundled into CommonJS, its import.meta.url must still name a real file.
-    define: { 'import.meta.url': '__bundle_url' },
+    // The version too: a bundle runs where no package.json is (src/platform/app-version.ts).
+    define: { 'import.meta.url': '__bundle_url', __APP_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
     banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
     external: OPTIONAL,
     // The output may lie outside the repository (the tests build into a temp dir): resolve packages from ours.
@@ -108,7 +109,7 @@ export async function bundle(entryPoints, outdir, loader) {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'cjs',
     logLevel: 'warning',
   });

@@ -153,8 +153,8 @@ function kustomize(dir: string): Manifest[] {
     output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    if (code === 'ENOENT') throw new Error('kubectl is not installed: this test builds every kustomization with `kubectl kustomize` (install kubectl 1.27 or later, which includes kustomize)');
-    throw new Error(`kubectl kustomize ${relative(KNATIVE_DIR, dir) || '.'} failed: ${stderr ?? (error as Error).message}`);
+    if (code === 'ENOENT') throw new Error('kubectl is not installed: this test builds every kustomization with `kubectl kustomize` (install kubectl 1.27 or later, which includes kustomize)', { cause: error });
+    throw new Error(`kubectl kustomize ${relative(KNATIVE_DIR, dir) || '.'} failed: ${stderr ?? (error as Error).message}`, { cause: error });
   }
   return parseAllDocuments(output).map((doc) => doc.toJS());
 }

@@ -120,7 +120,7 @@ describe('the built app, as operators see it', () => {
     return { app, url: app.url };
   }
 
-  it('logs JSON lines: one per module at start, one per delivery attempt with its outcome and trace, and no secret anywhere', async () => {
+  it('logs JSON lines: a handful at start, one per delivery attempt with its outcome and trace, and no secret anywhere', async () => {
     const { app, url } = await start({ LOG_LEVEL: 'info' });
     const sku = `T-logs-${Date.now()}`;
     expect((await request(url, 'PUT', `/inventory/${sku}`, { name: 'Logged', price: '1.00', available: 5 }, { admin: true })).status).toBe(200);
@@ -156,8 +156,19 @@ describe('the built app, as operators see it', () => {
       }),
     ]);
     expect(lines.filter((line) => line.subject === orderId && line.outcome).map((line) => line.outcome).sort()).toEqual([...Array(7).fill('handled'), 'skipped']);
-    expect(lines.filter((line) => line.context === 'Startup').map((line) => line.module)).toEqual(['orders', 'inventory', 'payment', 'notification', 'deadletter']);
-    expect(lines.find((line) => line.module === 'payment' && line.context === 'Startup')).toMatchObject({ transport: 'inprocess', subscriptions: ['payment-take-payment-when-payment-requested <- payment.request'] });
+    // A quiet start: what runs, how events travel, which database (no password), who may call, where it listens.
+    const database = new URL(db.url);
+    expect(lines.filter((line) => line.context === 'Startup').map((line) => line.msg)).toEqual([
+      expect.stringMatching(/^toolsku-order-events \d+\.\d+\.\d+ on Node v\d+/),
+      'modules: orders, inventory, payment, notification, deadletter (10 subscriptions)',
+      'events: in process',
+      `database: Postgres ${database.hostname}:${database.port}, database ${database.pathname.slice(1)}`,
+      expect.stringMatching(/^access: /),
+      expect.stringMatching(/^listening on http:\/\/0\.0\.0\.0:\d+$/),
+    ]);
+    expect(lines.find((line) => line.context === 'Startup' && line.modules)).toMatchObject({ subscriptions: { payment: ['payment-take-payment-when-payment-requested <- payment.request'] } });
+    // Nest's own wiring and route lines are at debug.
+    expect(lines.filter((line) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(line.context))).toEqual([]);
     // Requests are logged without headers or bodies.
     const put = lines.find((line) => line.req?.method === 'PUT');
     expect(put).toMatchObject({ req: { method: 'PUT', url: `/inventory/${sku}` }, res: { statusCode: 200 } });

@@ -1,11 +1,9 @@
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { z } from 'zod';
 import { AppModule } from '../app.module';
-import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { eventsConfig } from '../events/events.config';
 import { ingressConfig } from '../events/receiver/ingress.config';
 import { EventBusServer } from '../events/server/event-bus.server';
@@ -15,10 +13,11 @@ import { parseConfig } from './config/define-config';
 import { databaseConfig } from './database/database.config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { healthConfig } from './health/health.config';
-import { accessSummary } from './http/access-summary';
 import { customerAuthConfig } from './http/customers/customer-auth.config';
 import { httpConfig } from './http/http.config';
+import { QuietStartLogger } from './logging/quiet-start-logger';
 import { RunnableModule } from './runnable-module';
+import { reportAddress, reportStart } from './start-report';
 import { tracingConfig } from './tracing/tracing.config';
 
 /** What only some composition roots add, passed in so that the bundles without it do not carry it. */
@@ -60,16 +59,16 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
       { bufferLogs: true, abortOnError: false },
     );
-    app.useLogger(app.get(Logger));
+    app.useLogger(new QuietStartLogger(app.get(Logger)));
     acceptCloudEventBodies(app);
     if (http.API_DOCS === 'on') options.apiDocs?.(app);
     closeKeepAliveWhenClosing(app);
     app.enableShutdownHooks();
     app.connectMicroservice<CustomStrategy>({ strategy: app.get(EventBusServer) }, { inheritAppConfig: true });
     await app.startAllMicroservices();
-    announceModules(app, modules, transport);
-    announceAccess(env, transport);
+    reportStart(app, modules, transport, database, env);
     await app.listen(http.PORT, '0.0.0.0');
+    reportAddress(app);
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -84,24 +83,6 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
       await embedded?.stop();
     },
   };
-}
-
-/** One start-up line per module this process runs: its subscriptions and how events reach them. */
-function announceModules(app: NestFastifyApplication, modules: readonly RunnableModule[], transport: string): void {
-  const logger = new NestLogger('Startup');
-  const subscriptions = app.get(SubscriptionRegistry).all();
-  for (const { name } of modules) {
-    const own = subscriptions.filter((subscription) => subscription.subscriber === name).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`);
-    logger.log({ msg: `module ${name} started: ${own.length} subscription(s) over ${transport}`, module: name, transport, subscriptions: own });
-  }
-}
-
-/** Who may call what: a warning when authentication is switched off. */
-function announceAccess(env: NodeJS.ProcessEnv, transport: string): void {
-  const { msg, open } = accessSummary(env, transport);
-  const logger = new NestLogger('Startup');
-  if (open) logger.warn(msg);
-  else logger.log(msg);
 }
 
 /** Structured and batch CloudEvents arrive as text; the CloudEvents SDK parses (and validates) them. */

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, JWTPayload, KeyLike, SignJWT, UnsecuredJWT } from 'jose';
+import { exportJWK, generateKeyPair, CryptoKey, JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 
@@ -20,17 +20,17 @@ export interface TokenOptions {
  */
 export class TokenIssuer {
   private server?: Server;
-  private keys = new Map<Alg, KeyLike>();
-  private strangers = new Map<Alg, KeyLike>();
+  private keys = new Map<Alg, CryptoKey>();
+  private strangers = new Map<Alg, CryptoKey>();
   private jwks: object[] = [];
   url = '';
 
   async start(): Promise<this> {
     for (const alg of ['RS256', 'ES256'] as const) {
       const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-      this.keys.set(alg, privateKey as KeyLike);
+      this.keys.set(alg, privateKey);
       this.jwks.push({ ...(await exportJWK(publicKey)), kid: alg.toLowerCase(), alg, use: 'sig' });
-      this.strangers.set(alg, (await generateKeyPair(alg)).privateKey as KeyLike);
+      this.strangers.set(alg, (await generateKeyPair(alg)).privateKey);
     }
     this.server = createServer((request, response) => {
       const body = request.url === '/jwks' ? { keys: this.jwks } : request.url === '/.well-known/openid-configuration' ? { issuer: this.url, jwks_uri: `${this.url}/jwks` } : undefined;

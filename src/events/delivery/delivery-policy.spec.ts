@@ -9,6 +9,8 @@ describe('delivery policy', () => {
     expect(durationMs('P1DT1H')).toBe(90_000_000);
     expect(() => durationMs('1s')).toThrow(RangeError);
     expect(() => durationMs('PT')).toThrow(RangeError);
+    expect(() => durationMs('P')).toThrow(RangeError);
+    expect(() => durationMs('P1DT')).toThrow(RangeError);
   });
 
   it('backs off exponentially as delay * 2^n and linearly as delay * n', () => {

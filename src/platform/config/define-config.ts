@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import { parseDurationMs } from '../../events/delivery/duration';
 
 /** A configuration value that stops the process at start, naming every bad key. */
 export class InvalidConfigError extends Error {
@@ -28,7 +29,7 @@ export function parseConfig<S extends z.ZodObject>(namespace: string, schema: S,
   return result.data;
 }
 
-/** An ISO-8601 duration such as PT1S or PT0.5S. */
-export const isoDuration = z.string().regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/, 'must be an ISO-8601 duration such as PT1S');
+/** An ISO-8601 duration such as PT1S or PT0.5S, checked by the parser the code reads it with (durationMs). */
+export const isoDuration = z.string().refine((value) => parseDurationMs(value) !== undefined, 'must be an ISO-8601 duration such as PT1S');
 
 export const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');

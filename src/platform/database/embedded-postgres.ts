@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { on } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -49,7 +49,7 @@ const { PGLiteSocketServer } = require(workerData.pgliteSocket);
     await db.close();
     parentPort.close();
   });
-  parentPort.postMessage(server.getServerConn());
+  parentPort.postMessage({ listening: server.getServerConn() });
 })();
 `;
 
@@ -86,16 +86,25 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   };
 }
 
-/** The `host:port` the worker reports once it accepts connections, or why it ended before that. */
+/**
+ * The `host:port` the worker reports once it accepts connections, or why it ended before that. Other messages
+ * are skipped: under `node --watch-path` (npm run dev) Node's module loader posts its own from the worker.
+ */
 async function listening(worker: Worker, exited: Promise<number>): Promise<string> {
   const done = new AbortController();
+  const reported = reportedAddress(worker, done.signal);
   try {
-    const [hostAndPort] = await Promise.race([
-      once(worker, 'message', { signal: done.signal }),
-      exited.then((code) => Promise.reject(new Error(`embedded Postgres exited with code ${code} before listening`))),
-    ]);
-    return hostAndPort as string;
+    return await Promise.race([reported, exited.then((code) => Promise.reject(new Error(`embedded Postgres exited with code ${code} before listening`)))]);
   } finally {
     done.abort();
+    reported.catch(() => undefined);
   }
+}
+
+async function reportedAddress(worker: Worker, signal: AbortSignal): Promise<string> {
+  for await (const [message] of on(worker, 'message', { signal })) {
+    const address = (message as { listening?: unknown } | null)?.listening;
+    if (typeof address === 'string') return address;
+  }
+  throw new Error('embedded Postgres stopped before reporting where it listens');
 }

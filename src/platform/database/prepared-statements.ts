@@ -36,6 +36,7 @@ export class PreparedStatements {
 export function preparingClient(statements: PreparedStatements): typeof Client {
   return class PreparingClient extends Client {
     // One signature over pg's overloads: only (text, values[, callback]) calls are rewritten.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's own overloads take and return any
     override query(config: any, values?: any, callback?: any): any {
       const name = typeof config === 'string' && Array.isArray(values) && values.length > 0 ? statements.nameOf(config) : undefined;
       if (name === undefined) return super.query(config, values, callback);

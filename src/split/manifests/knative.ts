@@ -12,6 +12,7 @@ import { isClusterLocal, POLICIES_FILE, securityManifests, serviceAudience } fro
  * (see subscriptions.ts).
  */
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes objects of any kind, as YAML gives them
 export type Manifest = Record<string, any>;
 
 export const PART_OF = { 'app.kubernetes.io/part-of': 'order-events' } as const;

@@ -122,8 +122,8 @@ async function compileMockCluster(): Promise<string> {
   } catch (error) {
     await rm(temporary, { force: true });
     const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    if (code === 'ENOENT') throw new Error("gcc is missing: install the Debian package gcc with 'sudo apt-get install gcc' (or run scripts/test-prerequisites.sh)");
-    throw new Error(`cannot compile ${SOURCE}: ${stderr?.trim() || (error as Error).message}`);
+    if (code === 'ENOENT') throw new Error("gcc is missing: install the Debian package gcc with 'sudo apt-get install gcc' (or run scripts/test-prerequisites.sh)", { cause: error });
+    throw new Error(`cannot compile ${SOURCE}: ${stderr?.trim() || (error as Error).message}`, { cause: error });
   }
   return BINARY;
 }

@@ -20,9 +20,9 @@ describe('the progress of a partition', () => {
   it('commits only past records that all settled, whatever order they finished in', async () => {
     const progress = new PartitionProgress();
     const [a, b, c] = [deferred(), deferred(), deferred()];
-    progress.add('order-1', '10', a.settle);
-    progress.add('order-2', '11', b.settle);
-    progress.add('order-3', '12', c.settle);
+    void progress.add('order-1', '10', a.settle);
+    void progress.add('order-2', '11', b.settle);
+    void progress.add('order-3', '12', c.settle);
 
     b.finish(true);
     c.finish(true);
@@ -40,8 +40,8 @@ describe('the progress of a partition', () => {
   it('never commits past a record that did not settle', async () => {
     const progress = new PartitionProgress();
     const [a, b] = [deferred(), deferred()];
-    progress.add('order-1', '5', a.settle);
-    progress.add('order-2', '6', b.settle);
+    void progress.add('order-1', '5', a.settle);
+    void progress.add('order-2', '6', b.settle);
 
     a.finish(false);
     b.finish(true);
@@ -54,9 +54,9 @@ describe('the progress of a partition', () => {
   it('starts a record only after the one before it of the same key, and tells it how that one ended', async () => {
     const progress = new PartitionProgress();
     const [first, otherKey, second] = [deferred(), deferred(), deferred()];
-    progress.add('order-1', '1', first.settle);
-    progress.add('order-2', '2', otherKey.settle);
-    progress.add('order-1', '3', second.settle);
+    void progress.add('order-1', '1', first.settle);
+    void progress.add('order-2', '2', otherKey.settle);
+    void progress.add('order-1', '3', second.settle);
     await flush();
     expect([first.started(), otherKey.started(), second.started()]).toEqual([true, true, false]);
 
