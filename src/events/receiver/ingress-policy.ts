@@ -49,6 +49,13 @@ export class IngressPolicy {
     throw new EventSenderUnauthenticatedError('the bearer token is not valid here', this.behindBroker ? BROKER_CHALLENGE : PRODUCER_CHALLENGE);
   }
 
+  /** Behind the Broker, throws for anyone else before the request is read any further (what it names is not told). */
+  requireBrokerIfBehindIt(sender: EventSender): void {
+    if (!this.behindBroker || sender === 'broker') return;
+    if (!this.broker) throw new IngressClosedError('POST / takes events from the Knative Broker only, and no OIDC audience is configured (EVENTS_OIDC_AUDIENCE or K_SERVICE)');
+    throw new EventSenderUnauthenticatedError('POST / takes events from the Knative Broker only, with its OIDC token', BROKER_CHALLENGE);
+  }
+
   /**
    * Knative Serving does not enforce EventPolicies at a Service, so the receiver does (docs/adr/0018): a token the
    * cluster signed for our audience is the Broker's only if its subject is one the policy admits (403 otherwise,
@@ -62,10 +69,7 @@ export class IngressPolicy {
   /** Throws unless `sender` may send this event, whose type `contract` describes. */
   admit(sender: EventSender, event: CloudEvent<unknown>, contract: EventContract): void {
     if (sender === 'broker') return;
-    if (this.behindBroker) {
-      if (!this.broker) throw new IngressClosedError('POST / takes events from the Knative Broker only, and no OIDC audience is configured (EVENTS_OIDC_AUDIENCE or K_SERVICE)');
-      throw new EventSenderUnauthenticatedError(`event ${event.id}: POST / takes events from the Knative Broker only, with its OIDC token`, BROKER_CHALLENGE);
-    }
+    this.requireBrokerIfBehindIt(sender);
     if (!contract.external) throw new EventTypeInternalError(`event ${event.id}: ${event.type} is internal; only its publisher (${contract.source}) emits it, never over HTTP`);
     if (!this.ingressToken) throw new IngressClosedError('POST / takes no external event: set EVENTS_INGRESS_TOKEN to open it');
     if (sender !== 'producer') throw new EventSenderUnauthenticatedError(`event ${event.id}: ${event.type} needs the ingress bearer token`, PRODUCER_CHALLENGE);
