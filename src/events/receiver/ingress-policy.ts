@@ -57,7 +57,7 @@ export class IngressPolicy {
   }
 
   /**
-   * Knative Serving does not enforce EventPolicies at a Service, so the receiver does (docs/adr/0018): a token the
+   * Knative Serving does not enforce EventPolicies at a Service, so the receiver does (docs/adr/0013): a token the
    * cluster signed for our audience is the Broker's only if its subject is one the policy admits (403 otherwise,
    * as Knative answers a failed authorization).
    */

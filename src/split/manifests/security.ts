@@ -78,7 +78,7 @@ export function triggerSubject(trigger: string, namespace: string): string {
 
 /**
  * EVENTS_BROKER_SUBJECTS of a Service: the receivers check the token's subject themselves, since Knative
- * Serving does not enforce EventPolicies at a Service (docs/adr/0018). A module's Service admits its Triggers'
+ * Serving does not enforce EventPolicies at a Service (docs/adr/0013). A module's Service admits its Triggers'
  * identities; the deadletter Service any identity of the namespace, because who delivers dead letters depends on
  * the Broker class (the Kafka Broker: the Trigger's identity; the channel-based Broker: its channel
  * Subscription's, whose name holds the Trigger's uid).
