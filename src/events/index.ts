@@ -20,5 +20,7 @@ export { ShedWhenBacklogged } from './admission/shed-when-backlogged.guard';
 export { EventLog } from './event-log';
 export type { HandlingStep, LoggedEvent, LoggedFailure, TimelineEntry } from './event-log';
 export { EventsModule } from './events.module';
+export { eventsConfig } from './events.config';
+export type { EventsConfig } from './events.config';
 export { EventsSchema1732500000000 } from './migrations/1732500000000-events-schema';
 export { eventsMigrations } from './migrations';

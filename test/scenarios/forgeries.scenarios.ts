@@ -18,15 +18,15 @@ export interface ForgeryTarget {
   intakes: string[];
 }
 
-const TYPE = (name: string): string => `com.toolsku.${name}`;
+export const TYPE = (name: string): string => `com.toolsku.${name}`;
 
-interface Answer {
+export interface Answer {
   status: number;
   challenge: string | null;
   code?: string;
 }
 
-async function postEvent(url: string, attributes: { id?: string; source: string; type: string }, data: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function postEvent(url: string, attributes: { id?: string; source: string; type: string }, data: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'ce-specversion': '1.0', 'ce-id': attributes.id ?? randomUUID(), 'ce-source': attributes.source, 'ce-type': attributes.type, 'content-type': 'application/json', ...headers },
@@ -37,10 +37,38 @@ async function postEvent(url: string, attributes: { id?: string; source: string;
 }
 
 /** Who really publishes each type: a forger signs as them. */
-const PUBLISHER: Record<string, string> = { 'payment.result': 'payment', 'payment.request': 'inventory', 'inventory.insufficient': 'inventory' };
+export const PUBLISHER: Record<string, string> = { 'payment.result': 'payment', 'payment.request': 'inventory', 'inventory.insufficient': 'inventory' };
 
-const PRODUCER = { authorization: `Bearer ${INGRESS_TOKEN}` };
+export const PRODUCER = { authorization: `Bearer ${INGRESS_TOKEN}` };
 const WRONG_TOKEN = { authorization: 'Bearer not-the-ingress-token-at-all' };
+
+/** Everything a forged event could change, for one order and its SKU. */
+export async function stateOfOrder(db: TestDatabase, orderId: string, sku: string, userId: string): Promise<Record<string, unknown>> {
+  const q = (sql: string, params: unknown[]) => db.query(sql, params);
+  return {
+    stock: await q('SELECT available FROM inventory.stock WHERE sku = $1', [sku]),
+    reservations: await q('SELECT status FROM inventory.reservations WHERE order_id = $1', [orderId]),
+    orders: await q('SELECT status, total_minor FROM orders.orders WHERE id = $1', [orderId]),
+    payments: await q('SELECT status, amount_minor FROM payment.payments WHERE order_id = $1', [orderId]),
+    notifications: await q('SELECT title, body FROM notification.notifications WHERE user_id = $1 ORDER BY id', [userId]),
+    deadLetters: await q('SELECT count(*) AS n FROM deadletter.events', []),
+  };
+}
+
+/** A paid order of a fresh SKU (stock 50, 3 reserved and sold), with its notification sent, placed through `url`. */
+export async function placePaidOrder(url: string, db: TestDatabase): Promise<{ orderId: string; sku: string; userId: string }> {
+  const http = (method: string, path: string, body?: unknown, admin = false) => request(url, method, path, body, { admin });
+  const sku = `T-forge-${randomUUID().slice(0, 8)}`;
+  expect((await http('PUT', `/inventory/${sku}`, { name: 'Forgery test item', price: '89.00', available: 50 }, true)).status).toBe(200);
+  const userId = `victim-${randomUUID().slice(0, 8)}`;
+  const placed = await http('POST', '/orders', { userId, items: [{ sku, quantity: 3 }] });
+  expect(placed.status).toBe(202);
+  const orderId = placed.body.orderId as string;
+  await eventually(async () => expect((await http('GET', `/orders/${orderId}`)).body.status).toBe('paid'), { timeoutMs: 30_000 });
+  await eventually(async () => expect(await db.query('SELECT 1 FROM notification.notifications WHERE order_id = $1', [orderId])).toHaveLength(1));
+  await eventually(async () => expect(await db.query('SELECT id FROM events.outbox WHERE subject = $1 AND dispatched_at IS NULL', [orderId])).toEqual([]));
+  return { orderId, sku, userId };
+}
 
 export function describeForgeries(name: string, start: () => Promise<ForgeryTarget & { stop(): Promise<void> }>): void {
   describe(name, () => {
@@ -52,34 +80,8 @@ export function describeForgeries(name: string, start: () => Promise<ForgeryTarg
 
     afterAll(() => target?.stop());
 
-    const http = (method: string, path: string, body?: unknown, admin = false) => request(target.url, method, path, body, { admin });
-
-    /** Everything a forged event could change, for one order and its SKU. */
-    async function stateOf(orderId: string, sku: string, userId: string): Promise<Record<string, unknown>> {
-      const q = (sql: string, params: unknown[]) => target.db.query(sql, params);
-      return {
-        stock: await q('SELECT available FROM inventory.stock WHERE sku = $1', [sku]),
-        reservations: await q('SELECT status FROM inventory.reservations WHERE order_id = $1', [orderId]),
-        orders: await q('SELECT status, total_minor FROM orders.orders WHERE id = $1', [orderId]),
-        payments: await q('SELECT status, amount_minor FROM payment.payments WHERE order_id = $1', [orderId]),
-        notifications: await q('SELECT title, body FROM notification.notifications WHERE user_id = $1 ORDER BY id', [userId]),
-        deadLetters: await q('SELECT count(*) AS n FROM deadletter.events', []),
-      };
-    }
-
-    /** A paid order of a fresh SKU (stock 50, 2 reserved and sold), with its notification sent. */
-    async function paidOrder(): Promise<{ orderId: string; sku: string; userId: string }> {
-      const sku = `T-forge-${randomUUID().slice(0, 8)}`;
-      expect((await http('PUT', `/inventory/${sku}`, { name: 'Forgery test item', price: '89.00', available: 50 }, true)).status).toBe(200);
-      const userId = `victim-${randomUUID().slice(0, 8)}`;
-      const placed = await http('POST', '/orders', { userId, items: [{ sku, quantity: 3 }] });
-      expect(placed.status).toBe(202);
-      const orderId = placed.body.orderId as string;
-      await eventually(async () => expect((await http('GET', `/orders/${orderId}`)).body.status).toBe('paid'), { timeoutMs: 30_000 });
-      await eventually(async () => expect(await target.db.query('SELECT 1 FROM notification.notifications WHERE order_id = $1', [orderId])).toHaveLength(1));
-      await eventually(async () => expect(await target.db.query('SELECT id FROM events.outbox WHERE subject = $1 AND dispatched_at IS NULL', [orderId])).toEqual([]));
-      return { orderId, sku, userId };
-    }
+    const stateOf = (orderId: string, sku: string, userId: string) => stateOfOrder(target.db, orderId, sku, userId);
+    const paidOrder = () => placePaidOrder(target.url, target.db);
 
     const forgedInternal: Array<[string, string, (order: { orderId: string; userId: string }) => unknown]> = [
       ['a failed payment.result for a paid order', 'payment.result', ({ orderId, userId }) => ({ orderId, userId, status: 'failed', amount: '267.00', reason: 'Click https://phish.example to pay again' })],

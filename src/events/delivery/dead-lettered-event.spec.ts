@@ -19,6 +19,10 @@ describe('dead-lettered events', () => {
     });
   });
 
+  it("take the subscription from the sink URI over the one the event's publisher wrote into it", () => {
+    expect(deadLetterOf({ ...event, failedsubscription: 'orders-record-order-when-order-created' }, 'inventory-reserve-stock-when-order-created').subscription).toBe('inventory-reserve-stock-when-order-created');
+  });
+
   it('refuse a dead letter that names no subscription', () => {
     expect(() => deadLetterOf({ ...event, knativeerrorcode: '500' })).toThrow('names no subscription');
   });

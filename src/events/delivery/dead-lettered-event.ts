@@ -31,11 +31,12 @@ export function deadLetteredEvent(letter: DeadLetter, destination: string): Dead
 
 /**
  * Reads a dead-lettered event back into the dead letter to store. `subscription` names the failed subscription
- * when the event does not (Knative: the Trigger's dead-letter URI carries it).
+ * (Knative: the Trigger's dead-letter URI carries it) and wins over the event's own `failedsubscription`, which
+ * on Knative is whatever the event's publisher wrote; our transports set only the extension.
  */
 export function deadLetterOf(received: DeadLetteredEvent, subscription?: string): DeadLetter {
   const { knativeerrordest, knativeerrorcode, knativeerrordata, failedsubscription, deliveryattempts, ...event } = received;
-  const name = failedsubscription ?? subscription;
+  const name = subscription ?? failedsubscription;
   if (!name) throw new MalformedEventError(`dead-lettered event ${received.id} names no subscription`);
   const code = knativeerrorcode === undefined ? 'UNKNOWN' : /^\d+$/.test(String(knativeerrorcode)) ? `HTTP_${knativeerrorcode}` : String(knativeerrorcode);
   // A count as text from a header (ce-deliveryattempts); anything but a positive int4 is refused, never stored as NaN.

@@ -38,6 +38,7 @@ export class CloudEventsReceiver {
   })
   async receive(@Req() request: FastifyRequest): Promise<void> {
     const sender = await this.ingress.senderOf(request);
+    this.ingress.requireBrokerIfBehindIt(sender);
     const deliveries = cloudEventsOf(request).map((received) => {
       // Only the Broker relays replays (the deadletter module's, marked for one subscription); anyone else's mark is no mark.
       const { event, replayTo } = sender === 'broker' ? replayOf(received) : { event: received, replayTo: undefined };

@@ -23,6 +23,12 @@ export const ingressConfig = defineConfig(
       .default('https://kubernetes.default.svc')
       .describe("Issuer of the Broker's OIDC tokens; its keys are found through <issuer>/.well-known/openid-configuration."),
     EVENTS_OIDC_AUDIENCE: z.string().min(1).max(253).optional().describe("Audience the Broker's tokens must name (this Service's; default: K_SERVICE, the Knative Service name)."),
+    EVENTS_BROKER_SUBJECTS: z
+      .string()
+      .regex(/^[^\s,]+(,[^\s,]+)*$/, 'must be a comma-separated list of OIDC subjects, each exact or ending in *')
+      .optional()
+      .transform((list) => list?.split(','))
+      .describe("The OIDC subjects (sub) whose Broker tokens are admitted, comma-separated, each exact or a prefix ending in * (as an EventPolicy's from.sub): the identities of the Triggers that deliver here. Unset: any subject the issuer signed for this audience."),
     K_SERVICE: z.string().optional().describe('Set by Knative Serving: the name of this Service.'),
   }),
 );

@@ -23,6 +23,12 @@ export class EventSenderUnauthenticatedError extends UnauthenticatedError {
   readonly code = 'EVENT_SENDER_UNAUTHENTICATED';
 }
 
+/** A valid Broker token, but of a subject EVENTS_BROKER_SUBJECTS does not admit: a workload minting tokens for our audience. */
+export class EventSenderForbiddenError extends AppError {
+  readonly code = 'EVENT_SENDER_FORBIDDEN';
+  readonly kind = 'forbidden' as const;
+}
+
 /** The Broker's keys could not be fetched: the sender retries. */
 export class SenderKeysUnavailableError extends AppError {
   readonly code = 'EVENT_SENDER_KEYS_UNAVAILABLE';

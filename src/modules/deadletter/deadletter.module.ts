@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DEAD_LETTER_SINK } from '../../events';
+import { ConfigModule } from '@nestjs/config';
+import { DEAD_LETTER_SINK, eventsConfig } from '../../events';
 import { DeadLetterOffice } from './domain/dead-letter-office';
 import { DeadLetterIntakeController } from './http/dead-letter-intake.controller';
 import { DeadLettersController } from './http/dead-letters.controller';
@@ -7,6 +8,8 @@ import { RunnableModule } from '../../platform/runnable-module';
 import { deadletterMigrations } from './migrations';
 
 @Module({
+  // The type prefix, to read the event types of the letters it checks against the subscription catalogue.
+  imports: [ConfigModule.forFeature(eventsConfig)],
   controllers: [DeadLettersController],
   providers: [DeadLetterOffice, { provide: DEAD_LETTER_SINK, useExisting: DeadLetterOffice }],
   exports: [DEAD_LETTER_SINK, DeadLetterOffice],

@@ -18,7 +18,7 @@ export function accessSummary(env: NodeJS.ProcessEnv, transport: string): { msg:
     transport === 'http'
       ? ingress.EVENTS_BROKER_AUTH === 'off'
         ? 'POST / OPEN: the Broker is trusted without a token (EVENTS_BROKER_AUTH=off: tests only)'
-        : `POST / from the Knative Broker only (OIDC, issuer ${ingress.EVENTS_OIDC_ISSUER})`
+        : `POST / from the Knative Broker only (OIDC, issuer ${ingress.EVENTS_OIDC_ISSUER}, ${ingress.EVENTS_BROKER_SUBJECTS ? `${ingress.EVENTS_BROKER_SUBJECTS.length} admitted subjects` : 'any subject: EVENTS_BROKER_SUBJECTS unset'})`
       : ingress.EVENTS_INGRESS_TOKEN
         ? 'POST / takes external events with the ingress token'
         : 'POST / closed (EVENTS_INGRESS_TOKEN unset)';

@@ -3,7 +3,7 @@ import { Subscription } from '../../events/subscription';
 import { ModuleName } from '../../modules';
 import { RunnableModule, ScalingDefaults } from '../../platform/runnable-module';
 import { ServiceConnections } from './connection-budget';
-import { isClusterLocal, POLICIES_FILE, securityManifests, serviceAudience } from './security';
+import { brokerSubjects, isClusterLocal, POLICIES_FILE, securityManifests, serviceAudience } from './security';
 
 /**
  * The Knative manifests of the split deployment, as plain objects: one ksvc per module, one Trigger per
@@ -96,9 +96,9 @@ function metadata(name: string, annotations?: Record<string, string>, labels: Re
 
 /**
  * One ksvc running one module's bundle over HTTP CloudEvents; scale-to-zero unless the module says otherwise,
- * its pool size and max-scale from the connection budget.
+ * its pool size and max-scale from the connection budget, admitting Broker tokens of `subjects` only.
  */
-export function knativeService(module: RunnableModule, connections: ServiceConnections, options: ManifestOptions = {}): Manifest {
+export function knativeService(module: RunnableModule, connections: ServiceConnections, options: ManifestOptions = {}, subjects?: string): Manifest {
   const name = module.name;
   const rollout = options.traffic?.rolloutDuration ? { 'serving.knative.dev/rollout-duration': options.traffic.rolloutDuration } : undefined;
   return {
@@ -120,6 +120,7 @@ export function knativeService(module: RunnableModule, connections: ServiceConne
                 { name: 'EVENT_TRANSPORT', value: 'http' },
                 { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET.name, key: DATABASE_SECRET.key } } },
                 { name: 'DATABASE_POOL_SIZE', value: String(connections.poolSize) },
+                ...(subjects ? [{ name: 'EVENTS_BROKER_SUBJECTS', value: subjects }] : []),
               ],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               readinessProbe: { httpGet: { path: '/readyz' } },
@@ -251,7 +252,7 @@ export interface KnativeInput {
 export function baseManifests(input: KnativeInput, options: ManifestOptions = {}): Record<BaseFile, Manifest[]> {
   return {
     'namespace.yaml': [namespace()],
-    'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options)),
+    'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options, brokerSubjects(module.name as ModuleName, input.subscriptions, DEAD_LETTER_SERVICE, NAMESPACE))),
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
     [POLICIES_FILE]: securityManifests(input.modules.map((module) => module.name as ModuleName), input.subscriptions, DEAD_LETTER_SERVICE),

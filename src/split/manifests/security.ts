@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ModuleName } from '../../modules';
 import type { Subscription } from '../../events/subscription';
 
@@ -48,6 +49,47 @@ export function eventPolicy(module: ModuleName, subscriptions: readonly Subscrip
       from: senders.map((subscription) => ({ ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', name: subscription.name } })),
     },
   };
+}
+
+/**
+ * kmeta.ChildName of knative.dev/pkg: `parent + suffix`, or, past Kubernetes' 63 characters, a prefix of the
+ * parent and an md5 that keeps it unique (knative.dev/pkg kmeta/names.go; security.spec.ts holds its test vectors).
+ */
+export function childName(parent: string, suffix: string): string {
+  const longest = 63;
+  const head = longest - 32;
+  if (parent.length <= longest - suffix.length) return parent + suffix;
+  if (head - suffix.length > 0) return `${parent.slice(0, head - suffix.length)}${md5(parent)}${suffix}`;
+  const name = parent.slice(0, head) + md5(parent + suffix);
+  return (name + suffix.slice(0, Math.max(0, longest - name.length))).replace(/[^a-zA-Z0-9]+$/, '');
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/**
+ * The OIDC subject of a Trigger's deliveries: Eventing gives each Trigger a service account named
+ * ChildName(<trigger>, "-oidc-eventing.knative.dev-Trigger"), then lower-cased (pkg/auth/serviceaccount.go: the
+ * Kind as the GVK spells it, so the hash of a long name sees the capital), and its tokens' `sub` is that account's. The Broker's filter (and the Kafka Broker's dispatcher) deliver with it.
+ */
+export function triggerSubject(trigger: string, namespace: string): string {
+  return `system:serviceaccount:${namespace}:${childName(trigger, '-oidc-eventing.knative.dev-Trigger').toLowerCase()}`;
+}
+
+/**
+ * EVENTS_BROKER_SUBJECTS of a Service: the receivers check the token's subject themselves, since Knative
+ * Serving does not enforce EventPolicies at a Service (docs/adr/0013). A module's Service admits its Triggers'
+ * identities; the deadletter Service any identity of the namespace, because who delivers dead letters depends on
+ * the Broker class (the Kafka Broker: the Trigger's identity; the channel-based Broker: its channel
+ * Subscription's, whose name holds the Trigger's uid).
+ */
+export function brokerSubjects(module: ModuleName, subscriptions: readonly Subscription[], deadLetterService: ModuleName, namespace: string): string {
+  if (module === deadLetterService) return `system:serviceaccount:${namespace}:*`;
+  return subscriptions
+    .filter((subscription) => subscription.subscriber === module)
+    .map((subscription) => triggerSubject(subscription.name, namespace))
+    .join(',');
 }
 
 /**

@@ -1,11 +1,13 @@
 import { CloudEvent, HTTP } from 'cloudevents';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import type { TokenIssuer } from '../token-issuer';
 
 /**
  * Plays a Knative Broker for tests, from the Trigger manifests alone: it imports nothing of the application.
@@ -20,6 +22,11 @@ import { parseAllDocuments } from 'yaml';
  * - backoff: before retry n, `backoffDelay * n` (linear) or `backoffDelay * 2^n` (exponential)
  *   (DeliverySpec docs); `delivery.timeout` bounds each attempt;
  * - `kafka.eventing.knative.dev/delivery.order: ordered`: one event at a time per Trigger and partition key.
+ * - sender identity (`authentication-oidc`): with an issuer, every delivery and dead-letter delivery carries
+ *   `Authorization: Bearer <JWT>` from the Trigger's own service account, for the audience the Trigger (or its
+ *   dead-letter sink) names: `sub` system:serviceaccount:<namespace>:ChildName(<trigger>, "-oidc-eventing.knative.dev-Trigger")
+ *   lower-cased, `exp` an hour on, cached until 5 minutes before it (eventing pkg/auth/serviceaccount.go and
+ *   token_provider.go; knative.dev/pkg kmeta/names.go; the Kafka Broker's dispatcher sends both with the egress's account).
  * It answers 202 at its ingress, delivers in binary mode, and dead-letters with the `knativeerror*` extensions.
  */
 
@@ -33,8 +40,10 @@ export interface TriggerSpec {
   /** `spec.filters` */
   filters?: Filter[];
   subscriber: string;
+  /** `spec.subscriber.audience`: what the Broker's token for this Trigger's deliveries names as `aud`. */
+  audience?: string;
   ordered: boolean;
-  delivery: { retry?: number; backoffPolicy?: 'linear' | 'exponential'; backoffDelay?: string; timeout?: string; deadLetterSink?: { ref: { name: string }; uri?: string } };
+  delivery: { retry?: number; backoffPolicy?: 'linear' | 'exponential'; backoffDelay?: string; timeout?: string; deadLetterSink?: { ref: { name: string }; uri?: string; audience?: string } };
 }
 
 export interface DeliveryAttempt {
@@ -51,8 +60,33 @@ export function generatedTriggers(): TriggerSpec[] {
   const text = readFileSync(resolve(__dirname, '../../../deploy/knative/base/triggers.yaml'), 'utf8');
   return parseAllDocuments(text).map((doc) => {
     const { metadata, spec } = doc.toJS();
-    return { name: metadata.name, attributes: spec.filter?.attributes, filters: spec.filters, subscriber: spec.subscriber.ref.name, ordered: metadata.annotations?.[ORDERED] === 'ordered', delivery: spec.delivery ?? {} };
+    return { name: metadata.name, attributes: spec.filter?.attributes, filters: spec.filters, subscriber: spec.subscriber.ref.name, audience: spec.subscriber.audience, ordered: metadata.annotations?.[ORDERED] === 'ordered', delivery: spec.delivery ?? {} };
   });
+}
+
+/** The namespace the committed overlays deploy into: the Triggers' service accounts live there. */
+export function deployedNamespace(): string {
+  return parse(readFileSync(resolve(__dirname, '../../../deploy/knative/kafka-broker/kustomization.yaml'), 'utf8')).namespace;
+}
+
+/** kmeta.ChildName (knative.dev/pkg kmeta/names.go): the parent and suffix, hashed to fit 63 characters. */
+function childName(parent: string, suffix: string): string {
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  if (parent.length <= 63 - suffix.length) return parent + suffix;
+  if (31 - suffix.length > 0) return parent.slice(0, 31 - suffix.length) + md5(parent) + suffix;
+  const name = parent.slice(0, 31) + md5(parent + suffix);
+  return (name + suffix.slice(0, Math.max(0, 63 - name.length))).replace(/[^a-zA-Z0-9]+$/, '');
+}
+
+/** The OIDC subject Eventing gives a Trigger's deliveries (pkg/auth/serviceaccount.go). */
+export function triggerIdentity(trigger: string, namespace: string): string {
+  return `system:serviceaccount:${namespace}:${childName(trigger, '-oidc-eventing.knative.dev-Trigger').toLowerCase()}`;
+}
+
+/** Who signs the Broker's tokens (the cluster's issuer, here a local one) and the namespace of its Triggers. */
+export interface SenderIdentity {
+  issuer: TokenIssuer;
+  namespace: string;
 }
 
 /** ISO-8601 `PnDTnHnMnS` in milliseconds, as Knative reads backoffDelay and timeout. */
@@ -122,7 +156,13 @@ export class BrokerDouble {
   refusals = 0;
   url = '';
 
-  constructor(private readonly triggers: TriggerSpec[] = generatedTriggers()) {}
+  /** Tokens per `<subject> <audience>`, reused until 5 minutes before they expire, as Eventing's token provider does. */
+  private readonly tokens = new Map<string, { token: Promise<string>; until: number }>();
+
+  constructor(
+    private readonly triggers: TriggerSpec[] = generatedTriggers(),
+    private readonly identity?: SenderIdentity,
+  ) {}
 
   async start(): Promise<string> {
     this.server.listen(0, '127.0.0.1');
@@ -191,7 +231,7 @@ export class BrokerDouble {
     let last = { status: 0, body: '' };
     for (let attempt = 0; attempt <= retry && !this.stopping; attempt++) {
       if (attempt > 0) await sleep(backoff(backoffPolicy, backoffDelay, attempt));
-      last = await this.post(this.services.get(trigger.subscriber), event, timeout);
+      last = await this.post(this.services.get(trigger.subscriber), event, timeout, await this.tokenFor(trigger, trigger.audience));
       this.attempts.push({ trigger: trigger.name, eventId: event.id, status: last.status });
       if (last.status >= 200 && last.status < 300) {
         const key = `${trigger.name} ${event.id}`;
@@ -207,15 +247,28 @@ export class BrokerDouble {
       knativeerrorcode: String(last.status),
       knativeerrordata: Buffer.from(last.body).toString('base64'),
     });
-    await this.post(new URL(deadLetterSink.uri ?? '/', this.services.get(deadLetterSink.ref.name)).toString(), letter);
+    await this.post(new URL(deadLetterSink.uri ?? '/', this.services.get(deadLetterSink.ref.name)).toString(), letter, undefined, await this.tokenFor(trigger, deadLetterSink.audience));
   }
 
-  private async post(url: string | undefined, event: CloudEvent<unknown>, timeout?: string): Promise<{ status: number; body: string }> {
+  /** The Trigger's OIDC token for `audience`; none without an issuer or an audience (Knative then sends none either). */
+  private tokenFor(trigger: TriggerSpec, audience: string | undefined): Promise<string> | undefined {
+    if (!this.identity || !audience) return undefined;
+    const subject = triggerIdentity(trigger.name, this.identity.namespace);
+    const key = `${subject} ${audience}`;
+    const cached = this.tokens.get(key);
+    if (cached && cached.until > Date.now()) return cached.token;
+    const token = this.identity.issuer.sign(subject, audience, { expiresIn: 3600 });
+    this.tokens.set(key, { token, until: Date.now() + 55 * 60_000 });
+    return token;
+  }
+
+  private async post(url: string | undefined, event: CloudEvent<unknown>, timeout?: string, token?: string): Promise<{ status: number; body: string }> {
     if (!url) return { status: 0, body: 'no such Service' };
     const message = HTTP.binary(event);
     try {
       const signal = timeout ? AbortSignal.timeout(isoMs(timeout)) : undefined;
-      const response = await fetch(url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string, signal });
+      const headers = { ...(message.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      const response = await fetch(url, { method: 'POST', headers, body: message.body as string, signal });
       return { status: response.status, body: await response.text() };
     } catch (error) {
       return { status: 0, body: (error as Error).message };

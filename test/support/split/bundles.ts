@@ -33,6 +33,7 @@ export class BundleProcess {
 
   async start(): Promise<this> {
     // A smaller pool than production's: five bundles per suite share the test Postgres with every other suite.
+    // The Broker is trusted without a token unless the caller turns OIDC on (startSplitTopology does).
     const env = { ...process.env, LOG_LEVEL: 'error', ...TEST_ACCESS, EVENTS_BROKER_AUTH: 'off', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', DATABASE_POOL_SIZE: '10', ...this.env };
     // Generous: the machine's cores are shared with other suites, and several bundles start at once.
     const { child, url } = await spawnListening([...WITHOUT_NODE_MODULES, join(this.dir, 'split', this.module, 'main.js')], env, this.output, START_TIMEOUT_MS).catch((error: Error) => {

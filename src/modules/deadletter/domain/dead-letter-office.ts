@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { DataSource } from 'typeorm';
-import { DeadLetter, DeadLetterSink, EventRouter, markedForReplay, Outbox, storableDeadLetter } from '../../../events';
+import { DeadLetter, DeadLetterSink, EventRouter, EventsConfig, eventsConfig, markedForReplay, Outbox, storableDeadLetter } from '../../../events';
 import { Page, pageOf, PagePosition } from '../../../platform/http/page';
-import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from './dead-letter.errors';
+import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError, DeadLetterSubscriptionMismatchError } from './dead-letter.errors';
+import { consumes } from './subscription-catalogue';
 
 export interface DeadLetterView {
   id: string;
@@ -46,7 +47,17 @@ export class DeadLetterOffice implements DeadLetterSink {
     private readonly router: EventRouter,
     private readonly outbox: Outbox,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Inject(eventsConfig.KEY) private readonly events: EventsConfig,
   ) {}
+
+  /**
+   * Throws unless the letter names a subscription that exists and consumes its event's type: the intake's check
+   * on what the Broker posts, and replay's. (Letters the router hands over itself name the subscription that failed.)
+   */
+  checkSubscription(letter: Pick<DeadLetter, 'subscription'> & { event: { id: string; type: string } }): void {
+    if (consumes(letter.subscription, letter.event.type, this.events.EVENT_TYPE_PREFIX)) return;
+    throw new DeadLetterSubscriptionMismatchError(`dead letter of event ${letter.event.id}: no subscription ${letter.subscription} consumes ${letter.event.type}`);
+  }
 
   async accept(received: DeadLetter): Promise<void> {
     const letter = storableDeadLetter(received);
@@ -73,14 +84,15 @@ export class DeadLetterOffice implements DeadLetterSink {
    * Delivers the event again to the subscription that gave up on it. Where the router reaches that subscription
    * (it runs here, as in the monolith, or the transport forwards replays, as Kafka does): to it alone; a local
    * failure leaves the letter dead. Otherwise (Knative, behind the Broker) through the outbox to the Broker, in
-   * one transaction with marking the letter replayed, marked for that subscription: every Service receives it,
-   * only the named subscription, if it exists and consumes the type, handles it; a new failure comes back as a
-   * new letter.
+   * one transaction with marking the letter replayed, marked for that subscription: the Triggers of its type
+   * deliver it, only the named subscription handles it; a new failure comes back as a new letter. In every mode
+   * a letter whose subscription does not exist or does not consume its type is not replayed (422).
    */
   async replay(id: string): Promise<DeadLetterView> {
     const [row] = (await this.db.query('SELECT * FROM deadletter.events WHERE id = $1', [id])) as Row[];
     if (!row) throw new DeadLetterNotFoundError(`dead letter ${id} not found`);
     if (row.status === 'replayed') throw new DeadLetterAlreadyReplayedError(`dead letter ${id} was replayed at ${row.replayed_at?.toISOString()}`);
+    this.checkSubscription({ subscription: row.subscription, event: { id: row.event_id, type: row.event_type } });
     if (this.router.canReplay(row.subscription)) {
       await this.router.replay(row.subscription, new CloudEvent(row.event, false));
       return this.markReplayed(id);

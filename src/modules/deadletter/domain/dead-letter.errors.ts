@@ -9,3 +9,9 @@ export class DeadLetterAlreadyReplayedError extends AppError {
   readonly code = 'DEAD_LETTER_ALREADY_REPLAYED';
   readonly kind = 'conflict' as const;
 }
+
+/** A letter names a subscription that does not exist or does not consume its event's type: never stored, never replayed. */
+export class DeadLetterSubscriptionMismatchError extends AppError {
+  readonly code = 'DEAD_LETTER_SUBSCRIPTION_MISMATCH';
+  readonly kind = 'unprocessable' as const;
+}

@@ -13,7 +13,8 @@ const IntakeQuery = z.object({ subscription: SafeText.regex(/^[a-z0-9-]{1,253}$/
  * `POST /dead-letters/intake?subscription=<name>`: the dead-letter sink of every generated Trigger. Knative
  * posts the event it gave up on, with `knativeerrordest`, `knativeerrorcode` and `knativeerrordata`; the
  * Trigger's sink URI names the subscription, which Knative does not. 204 once stored; 4xx for what is not a
- * dead-lettered event. Routed only behind the Broker (EVENT_TRANSPORT=http), and only for it: its dead-letter
+ * dead-lettered event, and 422 DEAD_LETTER_SUBSCRIPTION_MISMATCH for a letter whose subscription does not exist
+ * or does not consume its type (./domain/subscription-catalogue.ts). Routed only behind the Broker (EVENT_TRANSPORT=http), and only for it: its dead-letter
  * delivery presents an OIDC token, as its deliveries to POST / do (docs/adr/0013).
  */
 @Controller('dead-letters/intake')
@@ -34,6 +35,8 @@ export class DeadLetterIntakeController {
   })
   async receive(@Req() request: FastifyRequest, @Query(new ZodPipe(IntakeQuery)) query: z.output<typeof IntakeQuery>): Promise<void> {
     const letters = cloudEventsOf(request).map((event) => deadLetterOf(event.toJSON() as DeadLetteredEvent, query.subscription));
+    // All checked before any is stored: a letter naming a subscription that does not consume its type stores nothing.
+    letters.forEach((letter) => this.office.checkSubscription(letter));
     for (const letter of letters) await this.office.accept(letter);
   }
 }
