@@ -8,10 +8,10 @@ set -euo pipefail
 RDKAFKA_MOCK_HEADER=/usr/include/librdkafka/rdkafka_mock.h
 
 missing=()
-command -v gcc >/dev/null 2>&1 || missing+=(gcc)
-# A real broker in KAFKA_BROKERS replaces the mock, so librdkafka is not needed then.
-if [[ -z "${KAFKA_BROKERS:-}" && ! -f "$RDKAFKA_MOCK_HEADER" ]]; then
-  missing+=(librdkafka-dev)
+# A real broker in KAFKA_BROKERS replaces the mock, so neither is needed then.
+if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+  [[ -f "$RDKAFKA_MOCK_HEADER" ]] || missing+=(librdkafka-dev)
 fi
 
 ((${#missing[@]} == 0)) && exit 0

@@ -1,6 +1,8 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from './scenarios/chain.scenarios';
+import { eventually } from './support/eventually';
 import { duplicateDeliveries, expectChainSettled, ordersOn } from './support/faults/chain-invariants';
 import { crashAt, exited } from './support/faults/crash-hook';
 import { SplitModule, SplitTopology, startKafkaTopology } from './support/kafka/split-topology';
@@ -18,6 +20,9 @@ import { AppProcess } from './support/test-app';
 const ENV = { LOG_LEVEL: 'info', EVENTS_OUTBOX_LEASE: 'PT2S' };
 const VICTIMS: SplitModule[] = ['orders', 'inventory', 'payment', 'notification'];
 const WAVE = 12;
+const RESERVE = 'inventory-reserve-stock-when-order-created';
+/** What kafkajs logs when the broker refuses a member's heartbeat, fetch or commit for a generation that ended. */
+const STALE_MEMBER = /not aware of this member|group is rebalancing, re-joining|generation id is not valid/;
 
 describe('module processes over Kafka killed at random and at their worst moments', () => {
   let topology: SplitTopology;
@@ -123,5 +128,59 @@ describe('module processes over Kafka killed at random and at their worst moment
     await expectChainSettled(topology.db, await ordersOn(topology.db, skus, [...before, ...during, ...after]), initial, 120_000);
     const reserved = (app: AppProcess) => app.lines().some((line) => line.includes('"subscription":"inventory-reserve-stock-when-order-created"') && line.includes('"outcome":"handled"'));
     expect({ first: reserved(first), joining: reserved(joining) }).toEqual({ first: true, joining: true });
+  }, 300_000);
+
+  it('takes back from a suspended member what it handled but never committed: its generation goes stale, the other member reads those records again and its inbox turns each away', async () => {
+    const { run, skus, initial } = await freshSkus('stale', [20, 10]);
+    const members = [topology.processes.inventory, new AppProcess({ ...topology.env, MODULES: 'inventory' })];
+    const admin = new Kafka({ clientId: 'offsets-reader', brokers: topology.env.KAFKA_BROKERS.split(','), logLevel: logLevel.ERROR }).admin();
+    const { KAFKA_TOPIC: topic, KAFKA_GROUP_PREFIX: prefix } = topology.env;
+    // Next offset to read per partition: what the group committed (-1: nothing yet), and the end of the log.
+    const committed = async () => new Map((await admin.fetchOffsets({ groupId: `${prefix}.inventory`, topics: [topic] }))[0].partitions.map(({ partition, offset }) => [partition, Math.max(0, Number(offset))]));
+    const ends = async () => new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+    const reserved = (app: AppProcess, orderId: string, outcome: string) => app.lines().some((line) => line.includes(`"subscription":"${RESERVE}"`) && line.includes(`"outcome":"${outcome}"`) && line.includes(orderId));
+    const accepted: string[] = [];
+    let suspended: AppProcess | undefined;
+    try {
+      await Promise.all([members[1].start(90_000), admin.connect()]);
+      // Quiet first: the only record then moving a partition's end is this test's order.created.
+      await eventually(async () => expect(await committed()).toEqual(await ends()), { timeoutMs: 60_000 });
+
+      // A member suspended between handling an order.created and committing its offset (commits go each second): if a
+      // try was too slow, another.
+      let orderId = '';
+      for (let tries = 1; ; tries++) {
+        const start = await ends();
+        const placed = await http('POST', '/orders', { userId: `stale-${run}-${tries}`, items: [{ sku: skus[0], quantity: 1 }] });
+        expect(placed.status).toBe(202);
+        accepted.push((orderId = placed.body.orderId));
+        const handler = await eventually(() => {
+          const found = members.find((app) => reserved(app, orderId, 'handled'));
+          if (!found) throw new Error(`order ${orderId} not reserved yet`);
+          return found;
+        }, { timeoutMs: 30_000, intervalMs: 10 });
+        handler.suspend();
+        suspended = handler;
+        const moved = [...(await ends())].filter(([partition, end]) => end > start.get(partition)!).map(([partition]) => partition);
+        if (moved.length === 1 && (await committed()).get(moved[0])! <= start.get(moved[0])!) break;
+        handler.resume();
+        suspended = undefined;
+        if (tries === 5) throw new Error('the periodic commit took the handled record before every suspension');
+      }
+
+      // Silent past its session timeout, the member is dropped from the group; the other takes its partitions from
+      // their last commit, so it reads the order.created again, and finds it in its inbox.
+      const survivor = members.find((app) => app !== suspended)!;
+      await eventually(() => expect(reserved(survivor, orderId, 'duplicate')).toBe(true), { timeoutMs: 60_000 });
+      // Woken, it still speaks for a generation that is gone: the broker refuses it, and it joins the group again.
+      suspended!.resume();
+      await eventually(() => expect(suspended!.lines().filter((line) => STALE_MEMBER.test(line))).not.toEqual([]), { timeoutMs: 60_000 });
+      // Reserved once: each order's stock taken once, and given back or sold once.
+      await expectChainSettled(topology.db, await ordersOn(topology.db, skus, accepted), initial, 120_000);
+    } finally {
+      suspended?.resume();
+      await admin.disconnect();
+      await members[1].kill('SIGTERM');
+    }
   }, 300_000);
 });

@@ -135,6 +135,18 @@ export class AppProcess {
    */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
     if (!isRunning(this.child)) return undefined;
+    // A suspended process would keep SIGTERM pending until the grace ran out.
+    if (signal !== 'SIGKILL') this.resume();
     return endChild(this.child!, signal);
+  }
+
+  /** Freezes the process (SIGSTOP) without ending it, as a long pause would: it neither heartbeats nor commits. */
+  suspend(): void {
+    if (isRunning(this.child)) this.child!.kill('SIGSTOP');
+  }
+
+  /** Lets a suspended process go on (SIGCONT) where it stopped. */
+  resume(): void {
+    if (isRunning(this.child)) this.child!.kill('SIGCONT');
   }
 }
