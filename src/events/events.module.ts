@@ -15,6 +15,8 @@ import { Inbox } from './inbox/inbox';
 import { Outbox } from './outbox/outbox';
 import { OutboxCommit } from './outbox/outbox-commit';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
+import { OUTBOX_ROWS } from './outbox/outbox-rows';
+import { PostgresOutboxRows } from './outbox/postgres-outbox-rows';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
 import { ingressConfig } from './receiver/ingress.config';
 import { IngressPolicy } from './receiver/ingress-policy';
@@ -57,6 +59,7 @@ const transport: Provider = {
   providers: [
     Outbox,
     OutboxCommit,
+    { provide: OUTBOX_ROWS, useClass: PostgresOutboxRows },
     Inbox,
     EventLog,
     SubscriptionRegistry,

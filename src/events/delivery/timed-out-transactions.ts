@@ -22,7 +22,7 @@ interface PgClient {
 export class TimedOutTransactions {
   private readonly logger = new Logger(TimedOutTransactions.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: Pick<DataSource, 'query' | 'options'>) {}
 
   async end(queryRunner: QueryRunner, work: Promise<unknown>): Promise<void> {
     if (this.poolSize() <= 1) return void (await work.catch(() => undefined));

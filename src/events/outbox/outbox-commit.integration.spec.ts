@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '../../../test/support/test-dat
 import { EventsConfig } from '../events.config';
 import { EventsSchema1732500000000 } from '../migrations/1732500000000-events-schema';
 import { OutboxCommit, publishedIn, unwrittenIn } from './outbox-commit';
+import { PostgresOutboxRows } from './postgres-outbox-rows';
 
 const event = (id: string): CloudEventV1<unknown> => ({ specversion: '1.0', id, source: 'test', type: 'com.toolsku.test.happened', subject: 'order-1', data: { id } });
 
@@ -15,7 +16,7 @@ describe('writing a transaction’s published events into the outbox as it commi
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await new DataSource({ type: 'postgres', url: db.url, migrations: [EventsSchema1732500000000], migrationsRun: true, logging: false }).initialize();
-    new OutboxCommit(dataSource, { EVENTS_OUTBOX_DISPATCH: true, EVENTS_OUTBOX_LEASE: 'PT10S' } as EventsConfig).onModuleInit();
+    new OutboxCommit(dataSource, new PostgresOutboxRows(dataSource), { EVENTS_OUTBOX_DISPATCH: true, EVENTS_OUTBOX_LEASE: 'PT10S' } as EventsConfig).onModuleInit();
     dataSource.subscribers.push({ beforeQuery: ({ query }) => void statements.push(query) });
   });
 

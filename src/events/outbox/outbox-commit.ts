@@ -4,6 +4,7 @@ import { CloudEventV1 } from 'cloudevents';
 import { DataSource, QueryRunner } from 'typeorm';
 import { durationMs } from '../delivery/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
+import { LeasedEvent, OUTBOX_ROWS, OutboxRows } from './outbox-rows';
 
 /**
  * Writes the events a transaction published into `events.outbox` as it commits: all of them in one statement,
@@ -15,7 +16,9 @@ export class OutboxCommit implements OnModuleInit {
   private readonly leaseMs: number;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    /** Only its transaction hooks are used. */
+    @InjectDataSource() private readonly db: Pick<DataSource, 'subscribers'>,
+    @Inject(OUTBOX_ROWS) private readonly outbox: OutboxRows,
     @Inject(eventsConfig.KEY) config: EventsConfig,
   ) {
     // A dispatching process leases its rows to itself at insert and hands them over in memory after the commit:
@@ -37,25 +40,12 @@ export class OutboxCommit implements OnModuleInit {
   private async write(queryRunner: QueryRunner): Promise<void> {
     const events = unwrittenIn(queryRunner).splice(0);
     if (events.length === 0) return;
-    const rows = (await queryRunner.query(
-      `INSERT INTO events.outbox (event_id, type, subject, event, attempts, next_attempt_at)
-       SELECT e->>'id', e->>'type', e->>'subject', e, $2, now() + $3 * interval '1 millisecond'
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS published(e, position) ORDER BY position
-       RETURNING id, event_id`,
-      [JSON.stringify(events), this.leaseMs > 0 ? 1 : 0, this.leaseMs],
-    )) as { id: string; event_id: string }[];
+    const rows = await this.outbox.write(queryRunner, events, this.leaseMs > 0 ? 1 : 0, this.leaseMs);
     if (this.leaseMs === 0) return;
     // Ids follow the insert order; matched by event id all the same, in case of an event republished twice.
     const ids = rows.sort((a, b) => Number(a.id) - Number(b.id));
     publishedIn(queryRunner).push(...events.map((event) => ({ id: takeId(ids, event.id), attempts: 1, event })));
   }
-}
-
-/** An outbox row this process leased to itself: what the dispatcher sends. */
-export interface LeasedEvent {
-  id: string;
-  attempts: number;
-  event: CloudEventV1<unknown>;
 }
 
 /** The rows a transaction wrote to the outbox, kept on its query runner until the commit hands them over. */

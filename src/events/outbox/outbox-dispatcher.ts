@@ -1,13 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { CloudEvent } from 'cloudevents';
-import { DataSource } from 'typeorm';
 import { checkpoint } from '../checkpoints';
 import { durationMs } from '../delivery/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
-import { LeasedEvent, publishedIn } from './outbox-commit';
+import { LeasedEvent, OUTBOX_ROWS, OutboxRows } from './outbox-rows';
 
 const MAX_RETRY_DELAY_MS = 60_000;
 /** Marking rows dispatched waits this long to gather a batch: a late mark costs nothing, the rows stay leased. */
@@ -15,11 +13,6 @@ const MARK_DELAY_MS = 50;
 const MARK_BATCH = 256;
 /** The ready list holds at most this many rows per dispatch slot; the rest wait in the outbox. */
 const READY_PER_SLOT = 4;
-/**
- * Marking and renewing both update many rows at once, concurrently: each locks its rows in id order first,
- * or two of them locking the same rows in different orders deadlock.
- */
-const LOCKED_IN_ID_ORDER = 'SELECT id FROM events.outbox WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE';
 
 /**
  * Moves committed outbox rows to the transport. This process's own rows arrive in memory at commit, already
@@ -48,7 +41,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   private readonly outsideRequests = AsyncLocalStorage.snapshot();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(OUTBOX_ROWS) private readonly outbox: OutboxRows,
     @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
   ) {
@@ -58,10 +51,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   start(): void {
     if (!this.config.EVENTS_OUTBOX_DISPATCH || this.running) return;
     this.running = true;
-    this.db.subscribers.push({
-      afterTransactionCommit: ({ queryRunner }) => this.handOver(publishedIn(queryRunner).splice(0)),
-      afterTransactionRollback: ({ queryRunner }) => void publishedIn(queryRunner).splice(0),
-    });
+    this.outbox.onCommit((rows) => this.handOver(rows));
     const lease = durationMs(this.config.EVENTS_OUTBOX_LEASE);
     this.every(durationMs(this.config.EVENTS_OUTBOX_POLL_INTERVAL), () => this.kick());
     this.every(Math.max(100, Math.floor(lease / 3)), () => this.renewLeases());
@@ -85,8 +75,8 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   /** The ready list is full: the rest go back to the outbox, due now, for a claim once there is room. */
   private async releaseLeases(rows: LeasedEvent[]): Promise<void> {
     this.backlog = true;
-    await this.db
-      .query(`UPDATE events.outbox o SET next_attempt_at = now() FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id AND o.dispatched_at IS NULL`, [rows.map((row) => row.id)])
+    await this.outbox
+      .release(rows.map((row) => row.id))
       .catch((error: Error) => this.logger.error(`releasing ${rows.length} outbox rows failed: ${error.message}`));
   }
 
@@ -135,13 +125,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   }
 
   private async claim(limit: number): Promise<LeasedEvent[]> {
-    const [rows] = (await this.db.query(
-      `UPDATE events.outbox SET attempts = attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
-       WHERE id IN (SELECT id FROM events.outbox WHERE dispatched_at IS NULL AND next_attempt_at <= now()
-                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, attempts, event`,
-      [limit, durationMs(this.config.EVENTS_OUTBOX_LEASE)],
-    )) as [LeasedEvent[], number];
+    const rows = await this.outbox.claim(limit, durationMs(this.config.EVENTS_OUTBOX_LEASE));
     // A row can come back while still in flight here when renewing its lease failed: never send it twice at once.
     return rows.filter((row) => !this.inflight.has(row.id)).sort((a, b) => Number(a.id) - Number(b.id));
   }
@@ -175,27 +159,24 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     this.flush = undefined;
     const ids = this.dispatched.splice(0);
     if (ids.length === 0) return;
-    await this.db
-      .query(`UPDATE events.outbox o SET dispatched_at = now(), last_error = NULL FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id`, [ids])
+    await this.outbox
+      .markDispatched(ids)
       .catch((error: Error) => this.logger.error(`marking ${ids.length} outbox rows dispatched failed: ${error.message}`));
   }
 
   private async retryLater(row: LeasedEvent, error: Error): Promise<void> {
     const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(row.attempts, 16));
     this.logger.warn(`outbox event ${row.event.id} not dispatched (attempt ${row.attempts}), retrying in ${delay} ms: ${error.message}`);
-    await this.db
-      .query(`UPDATE events.outbox SET next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3 WHERE id = $1`, [row.id, delay, error.message])
+    await this.outbox
+      .retryLater(row.id, delay, error.message)
       .catch((failure: Error) => this.logger.error(`recording a dispatch failure failed: ${failure.message}`));
   }
 
   private async renewLeases(): Promise<void> {
     const ids = [...this.inflight.keys(), ...this.ready.map((row) => row.id)];
     if (ids.length === 0) return;
-    await this.db
-      .query(
-        `UPDATE events.outbox o SET next_attempt_at = now() + $2 * interval '1 millisecond' FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id AND o.dispatched_at IS NULL`,
-        [ids, durationMs(this.config.EVENTS_OUTBOX_LEASE)],
-      )
+    await this.outbox
+      .renew(ids, durationMs(this.config.EVENTS_OUTBOX_LEASE))
       .catch((error: Error) => this.logger.error(`renewing outbox leases failed: ${error.message}`));
   }
 
