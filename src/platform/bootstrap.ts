@@ -14,8 +14,12 @@ const modulesConfig = z.object({
     .describe('Comma-separated modules this process runs (default: all, the monolith).'),
 });
 
-/** The monolith's composition root: the modules MODULES names (all by default), from the registry of every module. */
+/** The modules MODULES names (all by default). */
+export function modulesToRun(env: NodeJS.ProcessEnv = process.env): ModuleName[] {
+  return parseConfig('modules', modulesConfig, env).MODULES;
+}
+
+/** The monolith's composition root: the modules MODULES names, from the registry of every module. */
 export function startApp(env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
-  const { MODULES: names } = parseConfig('modules', modulesConfig, env);
-  return startModules(names.map((name) => MODULES[name]), env);
+  return startModules(modulesToRun(env).map((name) => MODULES[name]), env);
 }
