@@ -1,6 +1,6 @@
 /**
  * npm run bench:coldstart [-- --rounds 9 --tp-rounds 3 --seconds 5 --warmup 3 --connections 32 --only start|throughput
- *                            --variant <name>=<dir with <module>/main.js> ...]
+ *                            --variant <name>=<dir with <module>/main.js> ... --out .build/coldstart]
  *
  * What a scale-to-zero Knative Service pays on its first request, per module bundle (dist/split/<module>/main.js),
  * against the peers a Knative user would otherwise pick, measured in one run on one machine, interleaved (every
@@ -44,10 +44,11 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
     variant: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string', default: '.build/coldstart' },
   },
 });
 const ROOT = resolve(__dirname, '../..');
-const OUT = join(ROOT, '.build/coldstart');
+const OUT = resolve(ROOT, values.out);
 const MODULES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'] as const;
 
 async function bundleAll(): Promise<void> {

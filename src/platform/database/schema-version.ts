@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { Migration } from './database.module';
+
+/** A TypeORM migration class (database.module.ts's Migration; declared here too, so neither file imports the other). */
+type Migration = new () => object;
 
 /** Postgres' undefined_table: no migration has ever run on this database. */
 const UNDEFINED_TABLE = '42P01';
