@@ -21,7 +21,7 @@ import { collectSubscriptions } from '../src/split/manifests/subscriptions';
  */
 
 const REFERENCE = resolve(__dirname, 'fixtures/schemas/knative');
-const K8S_DEFINITIONS = ['k8s-1.36-definitions-subset.json', 'k8s-1.36-networkpolicy-subset.json'].map((file) => resolve(__dirname, 'fixtures/schemas/k8s', file));
+const K8S_DEFINITIONS = ['k8s-1.36-definitions-subset.json', 'k8s-1.36-networkpolicy-subset.json', 'k8s-1.36-job-subset.json'].map((file) => resolve(__dirname, 'fixtures/schemas/k8s', file));
 
 /** CRD file per apiVersion/kind (group/version kind, as SOURCES.md keys them). */
 const CRDS: Record<string, string> = {
@@ -87,6 +87,7 @@ const CORE_KINDS: Record<string, string> = {
   'v1 Namespace': 'io.k8s.api.core.v1.Namespace',
   'v1 ConfigMap': 'io.k8s.api.core.v1.ConfigMap',
   'networking.k8s.io/v1 NetworkPolicy': 'io.k8s.api.networking.v1.NetworkPolicy',
+  'batch/v1 Job': 'io.k8s.api.batch.v1.Job',
 };
 
 function coreSchemas(): Record<string, Schema> {
@@ -194,7 +195,7 @@ describe('Knative manifests (deploy/knative)', () => {
 
     it('validates every document against the Knative CRD or Kubernetes schema of its kind', () => {
       const kinds = new Set(built.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`));
-      expect([...kinds].sort()).toEqual(['eventing.knative.dev/v1 Broker', 'eventing.knative.dev/v1 Trigger', 'eventing.knative.dev/v1alpha1 EventPolicy', 'networking.k8s.io/v1 NetworkPolicy', 'serving.knative.dev/v1 Service', 'sources.knative.dev/v1 SinkBinding', 'v1 ConfigMap', 'v1 Namespace']);
+      expect([...kinds].sort()).toEqual(['batch/v1 Job', 'eventing.knative.dev/v1 Broker', 'eventing.knative.dev/v1 Trigger', 'eventing.knative.dev/v1alpha1 EventPolicy', 'networking.k8s.io/v1 NetworkPolicy', 'serving.knative.dev/v1 Service', 'sources.knative.dev/v1 SinkBinding', 'v1 ConfigMap', 'v1 Namespace']);
       for (const manifest of built) expect(schemaErrors(manifest)).toEqual([]);
     });
 
@@ -208,10 +209,22 @@ describe('Knative manifests (deploy/knative)', () => {
     });
 
     it('pins every image to the release tag, and runs it with the runtime default seccomp profile', () => {
-      const containers = built.filter((manifest) => manifest.kind === 'Service').map((service) => service.spec.template.spec.containers[0]);
-      expect(containers.map((container) => container.image).sort()).toEqual(MODULE_NAMES.map((module) => `toolsku/order-events-${module}:${IMAGE_TAG}`).sort());
+      const containers = built.filter((manifest) => manifest.kind === 'Service' || manifest.kind === 'Job').map((workload) => workload.spec.template.spec.containers[0]);
+      const images = MODULE_NAMES.map((module) => `toolsku/order-events-${module}:${IMAGE_TAG}`);
+      expect(containers.map((container) => container.image).sort()).toEqual([...images, ...images].sort());
       expect(IMAGE_TAG).toMatch(/^\d+\.\d+\.\d+/);
       for (const container of containers) expect(container.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    });
+
+    it("migrates once per release: a Job per module runs its image's migrate command, named after the release", () => {
+      const jobs = built.filter((manifest) => manifest.kind === 'Job');
+      expect(jobs.map((job) => job.metadata.name).sort()).toEqual(MODULE_NAMES.map((module) => `${module}-migrate-${IMAGE_TAG.replace(/\./g, '-')}`).sort());
+      for (const job of jobs) {
+        const [container] = job.spec.template.spec.containers;
+        expect(container.args).toEqual(['main.js', 'migrate']);
+        expect(container.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'order-events-db', key: 'url' } } }]);
+        expect(job.spec.template.spec.restartPolicy).toBe('Never');
+      }
     });
   });
 
@@ -404,6 +417,13 @@ describe('Knative manifests (deploy/knative)', () => {
     it('rejects a ConfigMap with a non-string value and a Namespace with a misspelt field', () => {
       expect(schemaErrors({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { partitions: 10 } }).join('\n')).toMatch(/\/data\/partitions must be string/);
       expect(schemaErrors({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, spec: { finalisers: [] } }).join('\n')).toMatch(/additional properties/);
+    });
+
+    it('rejects a Job with a misspelt field and a non-integer backoff limit', () => {
+      const job = (spec: Manifest) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'c' }] } }, ...spec } });
+      expect(schemaErrors(job({}))).toEqual([]);
+      expect(schemaErrors(job({ backoffLimit: 'four' })).join('\n')).toMatch(/\/spec\/backoffLimit must be integer/);
+      expect(schemaErrors(job({ ttlSecondsAfterFinish: 60 })).join('\n')).toMatch(/additional properties/);
     });
   });
 });

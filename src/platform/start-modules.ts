@@ -50,7 +50,8 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
   holdOutboxWithoutSink(env);
   const transport = checkConfiguration(modules, env);
   const embedded = database.DATABASE_URL ? undefined : await startEmbeddedPostgres(database.EMBEDDED_POSTGRES_DIR);
-  const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE };
+  const migrations = database.DATABASE_MIGRATIONS ?? 'apply';
+  const target = embedded ? { url: embedded.url, poolSize: embedded.maxConnections, migrations } : { url: database.DATABASE_URL!, poolSize: database.DATABASE_POOL_SIZE, migrations };
 
   let app: NestFastifyApplication;
   try {

@@ -19,7 +19,7 @@ export const BROKER_CHALLENGE = 'Bearer realm="knative-broker"';
 /** Who may send to POST /, for /docs: a producer with the ingress token (one process, Kafka), or the Broker (Knative). */
 export const INGRESS_ACCESS: readonly ApiAccess[] = [
   { schemes: ['eventsIngressToken'], errors: [EventSenderUnauthenticatedError, IngressClosedError, EventTypeInternalError, EventSourceReservedError] },
-  { schemes: ['brokerOidc'], errors: [EventSenderUnauthenticatedError, IngressClosedError, SenderKeysUnavailableError] },
+  { schemes: ['brokerOidc'], errors: [EventSenderUnauthenticatedError, EventSenderForbiddenError, IngressClosedError, SenderKeysUnavailableError] },
 ];
 
 /**

@@ -17,6 +17,12 @@ export const databaseConfig = defineConfig(
       .max(1000)
       .default(100)
       .describe('Distinct parameterised statements this process prepares on each connection and then runs by name (0: none, for a pooler that cannot keep prepared statements).'),
+    DATABASE_MIGRATIONS: z
+      .enum(['apply', 'verify'])
+      .optional()
+      .describe(
+        "At start, 'apply' pending migrations (under an advisory lock) or only 'verify' that the schema is current, answering /readyz 503 until it is (the `migrate` command applies them). Default: apply in dist/main.js, verify in a split bundle (docs/adr/0023).",
+      ),
     EMBEDDED_POSTGRES_DIR: z.string().default('.data/pglite').describe('Where the embedded Postgres keeps its files when DATABASE_URL is unset.'),
   }),
 );

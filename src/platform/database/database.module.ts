@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
@@ -13,6 +13,7 @@ import { durationMs } from '../../events/delivery/duration';
 import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
 import { PreparedStatements, preparingClient } from './prepared-statements';
+import { schemaBehindMessage, SchemaVersion } from './schema-version';
 
 export type Migration = new () => object;
 
@@ -20,18 +21,24 @@ export type Migration = new () => object;
 export interface DatabaseTarget {
   url: string;
   poolSize: number;
+  /** At start, apply pending migrations or only verify the schema is current (DATABASE_MIGRATIONS, docs/adr/0023). */
+  migrations: 'apply' | 'verify';
 }
 
 /**
  * TypeORM on Postgres with the migrations of the modules this process runs (applied at start under an
- * advisory lock, never `synchronize`), and transactions carried in async-local storage so services, the inbox and the outbox
- * share one without passing it around.
+ * advisory lock, or by the `migrate` command; never `synchronize`), the schema's version (one query at start,
+ * /readyz down while it is behind), and transactions carried in async-local storage so services, the inbox and
+ * the outbox share one without passing it around.
  */
 @Module({})
 export class DatabaseModule {
   static forRoot(target: DatabaseTarget, migrations: Migration[]): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [{ provide: SchemaVersion, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => checkedSchemaVersion(dataSource, migrations) }],
+      exports: [SchemaVersion],
       imports: [
         TypeOrmModule.forRootAsync({
           imports: [ConfigModule.forFeature(databaseConfig)],
@@ -59,7 +66,7 @@ export class DatabaseModule {
           // Migrations run before anything can use the connection, under a lock the other processes respect.
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await new DataSource(options!).initialize();
-            await migrate(dataSource);
+            if (target.migrations === 'apply') await migrate(dataSource);
             return dataSource;
           },
         }),
@@ -79,4 +86,12 @@ export class DatabaseModule {
       ],
     };
   }
+}
+
+/** The start's one schema check: a schema behind is logged once here, then reported by /readyz until migrated. */
+async function checkedSchemaVersion(dataSource: DataSource, migrations: Migration[]): Promise<SchemaVersion> {
+  const version = new SchemaVersion(dataSource, migrations);
+  const missing = await version.missing();
+  if (missing.length > 0) new Logger('Database').error({ msg: schemaBehindMessage(missing), code: 'SCHEMA_BEHIND', missing });
+  return version;
 }

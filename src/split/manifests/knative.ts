@@ -94,6 +94,57 @@ function metadata(name: string, annotations?: Record<string, string>, labels: Re
   return { name, labels: { ...PART_OF, ...labels }, ...(annotations ? { annotations } : {}) };
 }
 
+const DATABASE_URL_ENV = { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET.name, key: DATABASE_SECRET.key } } } as const;
+
+const CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
+export const MIGRATE_LABEL = { 'app.kubernetes.io/component': 'migrate' } as const;
+
+/** A Job's name per release: its pod template is immutable, so each release's image gets a Job of its own. */
+export const migrateJobName = (module: string, imageTag: string): string => `${module}-migrate-${imageTag.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+
+/**
+ * The rollout's migrations of one module (and the event bus's), applied by its own image's `migrate` command
+ * before its Services' revisions can be ready: they verify the schema at start and answer /readyz 503 while it
+ * is behind (docs/adr/0023). The five Jobs run at once and take turns on Postgres' advisory lock. A finished
+ * Job is removed after a day; until then, re-applying the same release leaves it as it is.
+ */
+export function migrateJob(module: RunnableModule, imageTag: string): Manifest {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: metadata(migrateJobName(module.name, imageTag), undefined, { ...MIGRATE_LABEL }),
+    spec: {
+      backoffLimit: 4,
+      activeDeadlineSeconds: 600,
+      ttlSecondsAfterFinished: 86400,
+      template: {
+        metadata: { labels: { ...PART_OF, ...MIGRATE_LABEL } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'migrate',
+              image: imageOf(module.name),
+              args: ['main.js', 'migrate'],
+              env: [DATABASE_URL_ENV],
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+              securityContext: CONTAINER_SECURITY,
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /**
  * One ksvc running one module's bundle over HTTP CloudEvents; scale-to-zero unless the module says otherwise,
  * its pool size and max-scale from the connection budget, admitting Broker tokens of `subjects` only.
@@ -118,21 +169,14 @@ export function knativeService(module: RunnableModule, connections: ServiceConne
               env: [
                 { name: 'MODULES', value: name },
                 { name: 'EVENT_TRANSPORT', value: 'http' },
-                { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: DATABASE_SECRET.name, key: DATABASE_SECRET.key } } },
+                DATABASE_URL_ENV,
                 { name: 'DATABASE_POOL_SIZE', value: String(connections.poolSize) },
                 ...(subjects ? [{ name: 'EVENTS_BROKER_SUBJECTS', value: subjects }] : []),
               ],
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               readinessProbe: { httpGet: { path: '/readyz' } },
               livenessProbe: { httpGet: { path: '/healthz' } },
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 65532,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: CONTAINER_SECURITY,
             },
           ],
         },
@@ -249,9 +293,10 @@ export interface KnativeInput {
 }
 
 /** The broker-independent manifests every overlay deploys, by the file they go to under deploy/knative/base. */
-export function baseManifests(input: KnativeInput, options: ManifestOptions = {}): Record<BaseFile, Manifest[]> {
+export function baseManifests(input: KnativeInput, options: ManifestOptions = {}, imageTag = 'latest'): Record<BaseFile, Manifest[]> {
   return {
     'namespace.yaml': [namespace()],
+    'migrate.yaml': input.modules.map((module) => migrateJob(module, imageTag)),
     'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options, brokerSubjects(module.name as ModuleName, input.subscriptions, DEAD_LETTER_SERVICE, NAMESPACE))),
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
@@ -259,5 +304,5 @@ export function baseManifests(input: KnativeInput, options: ManifestOptions = {}
   };
 }
 
-export const BASE_FILES = ['namespace.yaml', 'services.yaml', 'triggers.yaml', 'sinkbindings.yaml', POLICIES_FILE] as const;
+export const BASE_FILES = ['namespace.yaml', 'migrate.yaml', 'services.yaml', 'triggers.yaml', 'sinkbindings.yaml', POLICIES_FILE] as const;
 export type BaseFile = (typeof BASE_FILES)[number];

@@ -29,7 +29,7 @@ function overlay(resources: string[], extra: Manifest = {}): Manifest {
 /** Every file under deploy/knative (path relative to it) with the documents it holds. */
 export function knativeLayout(input: KnativeInput, options: ManifestOptions, imageTag: string): Record<string, Manifest[]> {
   const files: Record<string, Manifest[]> = {};
-  const base = baseManifests(input, options);
+  const base = baseManifests(input, options, imageTag);
   for (const file of BASE_FILES) files[`${BASE_DIR}/${file}`] = base[file];
   files[`${BASE_DIR}/kustomization.yaml`] = [baseKustomization(input.modules.map((module) => module.name), imageTag)];
 

@@ -1,7 +1,8 @@
-import { ChildProcess, execFileSync } from 'node:child_process';
+import { ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { endChild, isRunning, spawnListening } from '../child-process';
 import { eventually } from '../eventually';
 import { TEST_ACCESS } from '../test-app';
@@ -31,16 +32,26 @@ export class BundleProcess {
     private readonly env: Record<string, string>,
   ) {}
 
-  async start(): Promise<this> {
+  private get bundle(): string[] {
+    return [...WITHOUT_NODE_MODULES, join(this.dir, 'split', this.module, 'main.js')];
+  }
+
+  private processEnv(): NodeJS.ProcessEnv {
     // A smaller pool than production's: five bundles per suite share the test Postgres with every other suite.
     // The Broker is trusted without a token unless the caller turns OIDC on (startSplitTopology does).
-    const env = { ...process.env, LOG_LEVEL: 'error', ...TEST_ACCESS, EVENTS_BROKER_AUTH: 'off', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', DATABASE_POOL_SIZE: '10', ...this.env };
-    // Generous: the machine's cores are shared with other suites, and several bundles start at once.
-    const { child, url } = await spawnListening([...WITHOUT_NODE_MODULES, join(this.dir, 'split', this.module, 'main.js')], env, this.output, START_TIMEOUT_MS).catch((error: Error) => {
-      throw new Error(`${this.module} did not start: ${error.message.slice(-2000)}`);
-    });
-    this.child = child;
-    this.url = url;
+    return { ...process.env, LOG_LEVEL: 'error', ...TEST_ACCESS, EVENTS_BROKER_AUTH: 'off', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', DATABASE_POOL_SIZE: '10', ...this.env };
+  }
+
+  /** `main.js migrate`, what the rollout's migrate Job runs (docs/adr/0023); resolves with what it printed. */
+  async migrate(): Promise<string> {
+    const { stdout } = await promisify(execFile)(process.execPath, [...this.bundle, 'migrate'], { env: this.processEnv(), timeout: START_TIMEOUT_MS });
+    return stdout;
+  }
+
+  /** Migrates as the rollout's Job would, then starts and waits for /readyz; `{ migrate: false }` starts on the schema as it is. */
+  async start({ migrate = true } = {}): Promise<this> {
+    if (migrate) await this.migrate();
+    await this.listen();
     await eventually(
       async () => {
         if (this.exited()) throw new Error(`${this.module} exited with ${this.child!.exitCode}: ${this.output.join('')}`);
@@ -50,6 +61,17 @@ export class BundleProcess {
     ).catch((error: Error) => {
       throw new Error(`${this.module} not ready: ${error.message}\n${this.output.join('').slice(-2000)}`);
     });
+    return this;
+  }
+
+  /** Spawned and listening, ready or not. */
+  async listen(): Promise<this> {
+    // Generous: the machine's cores are shared with other suites, and several bundles start at once.
+    const { child, url } = await spawnListening(this.bundle, this.processEnv(), this.output, START_TIMEOUT_MS).catch((error: Error) => {
+      throw new Error(`${this.module} did not start: ${error.message.slice(-2000)}`);
+    });
+    this.child = child;
+    this.url = url;
     return this;
   }
 
