@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { DEAD_LETTER_SINK } from '../../events';
 import { DeadLetterOffice } from './domain/dead-letter-office';
 import { DeadLetterIntakeController } from './http/dead-letter-intake.controller';
+import { DeadLettersConsoleController } from './http/console/dead-letters-console.controller';
 import { DeadLettersController } from './http/dead-letters.controller';
 import { RunnableModule } from '../../platform/runnable-module';
 import { deadletterMigrations } from './migrations';
 
 @Module({
-  controllers: [DeadLettersController],
+  controllers: [DeadLettersController, DeadLettersConsoleController],
   providers: [DeadLetterOffice, { provide: DEAD_LETTER_SINK, useExisting: DeadLetterOffice }],
   exports: [DEAD_LETTER_SINK, DeadLetterOffice],
 })

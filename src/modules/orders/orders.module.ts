@@ -8,6 +8,7 @@ import { MarkReservedWhenPaymentRequestedHandler } from './handlers/mark-reserve
 import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when-order-created.handler';
 import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock-insufficient.handler';
 import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-result.handler';
+import { OrdersConsoleController } from './http/console/orders-console.controller';
 import { OrdersController } from './http/orders.controller';
 import { RunnableModule } from '../../platform/runnable-module';
 import { ordersMigrations } from './migrations';
@@ -17,6 +18,7 @@ import { ordersConfig } from './orders.config';
   imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order])],
   controllers: [
     OrdersController,
+    OrdersConsoleController,
     RecordOrderWhenOrderCreatedHandler,
     MarkReservedWhenPaymentRequestedHandler,
     RejectWhenStockInsufficientHandler,

@@ -1,15 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { ShedWhenBacklogged } from '../../../events';
 import { actingFor, Caller, CurrentCaller, ownerScope } from '../../../platform/http/customers/caller';
+import { cursorPosition, Page, PageQuery } from '../../../platform/http/page';
 import { CustomerGuard } from '../../../platform/http/customers/customer.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { SafeText } from '../../../platform/validation/safe-text';
-import { OrderBook, OrderView } from '../domain/order-book';
-import { OrderStatus } from '../domain/order-status';
+import { OrderBook, OrderSummary, OrderView } from '../domain/order-book';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order-status';
 import { PlaceOrderRequest } from './place-order.request';
 
 const OrderId = SafeText.min(1).max(64);
+
+export const OrdersQuery = z.object({ userId: SafeText.min(1).max(128).optional(), status: z.enum(ORDER_STATUSES).optional(), ...PageQuery }).strict();
 
 /** Printable ASCII, as the IETF Idempotency-Key draft's examples (a UUID is typical). */
 const IdempotencyKey = SafeText.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters').optional();
@@ -39,6 +43,13 @@ export class OrdersController {
     const placed = await this.orders.placeOrder({ ...request, userId: actingFor(caller, request.userId) }, idempotencyKeyPipe.transform(idempotencyKey));
     void reply.header('location', `/orders/${encodeURIComponent(placed.orderId)}`);
     return placed;
+  }
+
+  /** Newest first: a customer its own (`userId` is its token's subject, or left out); the admin anyone's, or everyone's. */
+  @Get()
+  list(@Query(new ZodPipe(OrdersQuery)) query: z.output<typeof OrdersQuery>, @CurrentCaller() caller: Caller): Promise<Page<OrderSummary>> {
+    const userId = ownerScope(caller) === undefined ? query.userId : actingFor(caller, query.userId);
+    return this.orders.list({ userId, status: query.status }, query.limit, cursorPosition(query.cursor, OrderId));
   }
 
   @Get(':orderId')
