@@ -3,8 +3,8 @@ const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript',
 module.exports = {
   testEnvironment: 'node',
   // NestJS 12 ships ES modules only; Node runs them through require(esm), Jest's module runtime does not, so swc compiles them too.
-  transform: { '^.+\\.ts$': swc, '^.+/node_modules/@nestjs/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022' } }] },
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/(@nestjs|puppeteer-core|@puppeteer|chromium-bidi)/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2022' } }] },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/|puppeteer-core/|@puppeteer/|chromium-bidi/)'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   // Suites that spawn the built app (dist/) share one build, made before any of them starts; every suite's
   // databases live on TEST_DATABASE_URL, a throwaway Postgres cluster for the run when not given.
