@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
