@@ -1,11 +1,9 @@
 /// <reference lib="dom" />
-import { once } from 'node:events';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { closeBrowser, launchBrowser, screenshot } from './support/browser';
 import { eventually } from './support/eventually';
 import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
+import { SwitchableWebhook } from './support/webhook';
 
 /**
  * The operator console in a real browser (Debian's Chromium, headless): order pages read the chain as it
@@ -14,37 +12,15 @@ import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 const CALL_WEBHOOK = 'notification-call-webhook-when-notification-send';
 
-/** A notification webhook that fails until the test lets it succeed (so letters are dead-lettered, then replayable). */
-class Webhook {
-  answer = 500;
-  private readonly server: Server = createServer((request, response) => {
-    request.resume();
-    response.statusCode = this.answer;
-    response.end();
-  });
-
-  async start(): Promise<string> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/notify`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
 describe('operator console in a browser', () => {
-  const webhook = new Webhook();
+  const webhook = new SwitchableWebhook();
   let app: TestApp;
   let browser: Browser | undefined;
   let page: Page;
   const requests: HTTPRequest[] = [];
 
   beforeAll(async () => {
-    const url = await webhook.start();
-    app = await startTestApp({ NOTIFICATION_WEBHOOK_URL: url, NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('console-test-secret-0123456789ab').toString('base64')}` });
+    app = await startTestApp(await webhook.start());
     browser = await launchBrowser();
   }, 120_000);
 
