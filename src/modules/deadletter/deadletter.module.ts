@@ -4,10 +4,12 @@ import { DeadLetterOffice } from './domain/dead-letter-office';
 import { DeadLetterIntakeController } from './http/dead-letter-intake.controller';
 import { DeadLettersConsoleController } from './http/console/dead-letters-console.controller';
 import { DeadLettersController } from './http/dead-letters.controller';
+import { ConsoleModule } from '../../platform/http/console/console.module';
 import { RunnableModule } from '../../platform/runnable-module';
 import { deadletterMigrations } from './migrations';
 
 @Module({
+  imports: [ConsoleModule],
   controllers: [DeadLettersController, DeadLettersConsoleController],
   providers: [DeadLetterOffice, { provide: DEAD_LETTER_SINK, useExisting: DeadLetterOffice }],
   exports: [DEAD_LETTER_SINK, DeadLetterOffice],

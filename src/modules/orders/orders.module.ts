@@ -10,12 +10,13 @@ import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock
 import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-result.handler';
 import { OrdersConsoleController } from './http/console/orders-console.controller';
 import { OrdersController } from './http/orders.controller';
+import { ConsoleModule } from '../../platform/http/console/console.module';
 import { RunnableModule } from '../../platform/runnable-module';
 import { ordersMigrations } from './migrations';
 import { ordersConfig } from './orders.config';
 
 @Module({
-  imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order])],
+  imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order]), ConsoleModule],
   controllers: [
     OrdersController,
     OrdersConsoleController,
