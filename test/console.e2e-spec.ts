@@ -91,6 +91,9 @@ describe('operator console in a browser', () => {
     expect((await timeline()).find((step) => step.includes('payment.request from inventory'))).toContain('(payment), attempt 3');
     await page.waitForFunction(() => document.body.textContent!.includes('dead-lettered'), { timeout: 30_000 });
     await screenshot(page, 'order-flaky');
+    // The README's picture (docs/console-order.png is a copy of it).
+    await page.setViewport({ width: 960, height: 760 });
+    await screenshot(page, 'console-order', { fullPage: false });
   });
 
   it('reads without JavaScript, with customer-chosen strings shown as text', async () => {

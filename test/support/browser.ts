@@ -33,9 +33,10 @@ export async function closeBrowser(browser: Browser | undefined): Promise<void> 
   }
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** A PNG of the page in ARTIFACTS: the whole page, or only what the viewport shows (`fullPage: false`: smaller, for docs). */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  await page.screenshot({ path: path as `${string}.png`, fullPage });
   return path;
 }
