@@ -157,6 +157,22 @@ describe('operator console in a browser', () => {
     expect(await refused.text()).not.toContain('data-letter');
   });
 
+  it('shows recent orders live, with counts by status, the outbox backlog and the dead-letter count', async () => {
+    await page.goto(`${app.url}/console/dead-letters`);
+    await page.type('#token', ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('form[data-replay]');
+    // The nav link is followed by the page's script, with the token: the overview includes the dead-letter count.
+    await page.click('nav a[href="/console/orders"]');
+    await page.waitForSelector('#dead-letter-summary strong');
+    expect(await page.$eval('ul.counts', (counts) => counts.textContent!.replace(/\s+/g, ' '))).toMatch(/\d+ paid .*\d+ events in the outbox .*\d+ dead letters/);
+
+    const orderId = await place(undefined, 'live-view');
+    await page.waitForSelector(`a[href="/console/orders/${orderId}"]`);
+    expect(await page.url()).toBe(`${app.url}/console/orders`);
+    await screenshot(page, 'orders-overview');
+  });
+
   /** Presses Tab until `selector` has the focus: it is reachable by keyboard, in the page's order. */
   async function tabTo(selector: string): Promise<void> {
     for (let presses = 0; presses < 60; presses++) {

@@ -24,10 +24,15 @@ export const CONSOLE_SCRIPT = String.raw`'use strict';
     const page = new DOMParser().parseFromString(await response.text(), 'text/html');
     const main = page.getElementById('main');
     if (!main) throw new Error('the page has no content (' + response.status + ')');
-    $('main').replaceWith(document.adoptNode(main));
+    // An unchanged page is left as it is: a refresh must not take the keyboard focus away for nothing.
+    if (main.outerHTML !== $('main').outerHTML) $('main').replaceWith(document.adoptNode(main));
     document.title = page.title;
     if (how.push) history.pushState(null, '', url);
-    if (how.focus) (main.querySelector('h1') || main).focus();
+    if (how.focus) {
+      const heading = $('main').querySelector('h1') || $('main');
+      heading.tabIndex = -1;
+      heading.focus();
+    }
     if (response.status === 401) {
       token = undefined;
       say('The token was refused.');
@@ -39,14 +44,20 @@ export const CONSOLE_SCRIPT = String.raw`'use strict';
     return load(location.pathname + location.search).catch((error) => say('Could not refresh: ' + error.message));
   }
 
+  // Not while a form of the page is being filled in: the refresh would replace it.
+  function refreshUnlessEditing() {
+    const active = document.activeElement;
+    if (active && active.closest('#main form') && active.matches('input, select')) refresh = setTimeout(refreshUnlessEditing, 1000);
+    else reload();
+  }
+
   function settle() {
     const main = $('main');
     $('sign-in').hidden = !('needsToken' in main.dataset);
     clearTimeout(refresh);
     const every = Number(main.dataset.refreshMs);
-    if (every > 0) refresh = setTimeout(reload, every);
+    if (every > 0) refresh = setTimeout(refreshUnlessEditing, every);
     for (const slot of main.querySelectorAll('[data-include]')) include(slot);
-    for (const heading of main.querySelectorAll('h1')) heading.tabIndex = -1;
   }
 
   async function include(slot) {
@@ -79,7 +90,7 @@ export const CONSOLE_SCRIPT = String.raw`'use strict';
       token = field.value.trim() || undefined;
       field.value = '';
       say('');
-      reload();
+      load(location.pathname + location.search, { focus: true }).catch((error) => say(error.message));
     } else if ('replay' in form.dataset) {
       event.preventDefault();
       replay(form, event.submitter).catch((error) => say('Replay failed: ' + error.message));

@@ -38,7 +38,8 @@ ${page.nextCursor ? html`<p><a href="/console/orders?${new URLSearchParams({ ...
 
 function overviewOf({ counts, outbox }: OrdersOverview): Html {
   return html`<ul class="counts" aria-label="Orders by status">
-${ORDER_STATUSES.map((status) => html`<li><strong class="${status}">${counts[status] ?? 0}</strong> <a href="/console/orders?status=${status}">${status}</a></li>`)}
+${ORDER_STATUSES.map((status) => html`<li><strong class="${status}">${counts[status] ?? 0}</strong> <a href="/console/orders?status=${status}">${status}</a></li>
+`)}
 <li><strong>${outbox.pending}</strong> events in the outbox${outbox.pending > 0 ? html` <span class="muted">(oldest ${Math.round(outbox.oldestAgeSeconds)} s)</span>` : ''}</li>
 <li id="dead-letter-summary" data-include="/console/dead-letters/summary"><a href="/console/dead-letters">Dead letters</a></li>
 </ul>`;
