@@ -13,6 +13,7 @@ import { orderPage } from './order-page';
 import { ordersPage } from './orders-page';
 
 const OrderId = SafeText.min(1).max(64);
+const LIVE_VIEW_LIMIT = '25';
 
 /**
  * The console's order pages, rendered here from the data this module owns, under the same rules as
@@ -34,7 +35,8 @@ export class OrdersConsoleController {
   async list(@Query() rawQuery: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = await this.access.forCustomerData(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Orders');
-    const query = OrdersQuery.safeParse(rawQuery);
+    // A live view re-renders every two seconds: a short page unless the URL asks for more.
+    const query = OrdersQuery.safeParse({ limit: LIVE_VIEW_LIMIT, ...(rawQuery as object) });
     if (!query.success) return sendPage(reply, refusalPage('Orders', 'The filter is not valid.'), 400);
     const scope = ownerScope(access.caller);
     const filter = { userId: scope ?? query.data.userId, status: query.data.status };
