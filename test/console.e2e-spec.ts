@@ -106,13 +106,13 @@ describe('operator console in a browser', () => {
     expect(await timeline()).toEqual(expect.arrayContaining([expect.stringContaining('order.created from orders')]));
   });
 
-  it('replays a dead letter from the dead-letters page with a token held in memory only, by keyboard', async () => {
-    const orderId = await place();
-    const letter = await eventually(async () => {
+  it('replays dead letters from the dead-letters page, one and several at once, by keyboard, the token held in memory only', async () => {
+    const orderIds = await Promise.all([place(), place()]);
+    const [letter, other] = await eventually(async () => {
       const { body } = await app.http('GET', `/dead-letters?subscription=${CALL_WEBHOOK}&status=dead`, undefined, { admin: true });
-      const found = body.items.find((item: { subject: string }) => item.subject === orderId);
-      expect(found).toBeDefined();
-      return found as { id: string };
+      const found = orderIds.map((orderId) => body.items.find((item: { subject: string }) => item.subject === orderId));
+      expect(found).toEqual([expect.anything(), expect.anything()]);
+      return found as Array<{ id: string }>;
     }, { timeoutMs: 60_000 });
     webhook.answer = 200;
 
@@ -132,6 +132,15 @@ describe('operator console in a browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector(`${row} [data-status="replayed"]`);
     await eventually(async () => expect((await app.http('GET', `/dead-letters/${letter.id}`, undefined, { admin: true })).body.status).toBe('replayed'));
+    expect(await page.$eval(`tr[data-letter="${other.id}"] [data-status]`, (badge) => badge.getAttribute('data-status'))).toBe('dead');
+
+    // Several at once: each selected with the space bar, then "Replay selected".
+    await tabTo(`tr[data-letter="${other.id}"] input[type="checkbox"]`);
+    await page.keyboard.press('Space');
+    await tabTo('form[data-replay] > button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`tr[data-letter="${other.id}"] [data-status="replayed"]`);
+    expect(await page.$eval('#status', (status) => status.textContent)).toBe('Replayed 1 of 1.');
     await screenshot(page, 'dead-letters-replayed');
 
     // Following a link keeps the token (the page fetches it with the header) and never puts it in the URL.
@@ -175,7 +184,7 @@ describe('operator console in a browser', () => {
 
   /** Presses Tab until `selector` has the focus: it is reachable by keyboard, in the page's order. */
   async function tabTo(selector: string): Promise<void> {
-    for (let presses = 0; presses < 60; presses++) {
+    for (let presses = 0; presses < 120; presses++) {
       if (await page.$eval(selector, (element) => element === document.activeElement)) return;
       await page.keyboard.press('Tab');
     }
