@@ -2,6 +2,7 @@
 # Makes sure the Debian packages the test suite builds against are installed:
 #   gcc             compiles test/support/kafka/mock-cluster.c
 #   librdkafka-dev  its mock Kafka cluster is the suite's broker (no Docker, no Java)
+#   chromium        the browser test/console.e2e-spec.ts drives (puppeteer-core downloads no browser of its own)
 # Fast and silent when everything is present, so it can run before every test run.
 set -euo pipefail
 
@@ -12,6 +13,11 @@ missing=()
 if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   command -v gcc >/dev/null 2>&1 || missing+=(gcc)
   [[ -f "$RDKAFKA_MOCK_HEADER" ]] || missing+=(librdkafka-dev)
+fi
+
+# CHROMIUM_PATH names another Chromium to drive instead.
+if [[ -z "${CHROMIUM_PATH:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
 fi
 
 ((${#missing[@]} == 0)) && exit 0

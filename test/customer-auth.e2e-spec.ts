@@ -1,5 +1,5 @@
 import { eventually } from './support/eventually';
-import { startTestApp, TestApp } from './support/test-app';
+import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 import { TokenIssuer, TokenOptions } from './support/token-issuer';
 
 /**
@@ -99,6 +99,32 @@ describe('customer authentication (CUSTOMER_AUTH=jwt)', () => {
     expect(await app.http('GET', `/orders/${alicesOrder}`, undefined, { admin: true })).toMatchObject({ status: 200, body: { userId: 'alice' } });
     expect((await app.http('GET', '/notifications?userId=alice', undefined, { admin: true })).body.items).toHaveLength(1);
     expect((await app.http('POST', '/orders', { userId: 'dave', items: [{ sku: 'SKU-003', quantity: 1 }] }, { admin: true })).status).toBe(202);
+  });
+
+  it('lists a customer only its own orders, the admin everyone\'s', async () => {
+    const mine = await app.http('GET', '/orders', undefined, { headers: await as('alice') });
+    expect(mine.body.items.map((order: { orderId: string }) => order.orderId)).toEqual([alicesOrder]);
+    expect((await app.http('GET', '/orders?userId=alice', undefined, { headers: await as('bob') })).body).toEqual(expect.objectContaining({ code: 'CUSTOMER_MISMATCH' }));
+    expect((await app.http('GET', '/orders', undefined, { headers: await as('bob') })).body.items).toEqual([]);
+    expect((await app.http('GET', '/orders?userId=alice', undefined, { admin: true })).body.items).toHaveLength(1);
+    expect((await app.http('GET', '/orders')).status).toBe(401);
+  });
+
+  it('renders the console order page with data only for its customer or the admin; without a token, the page asks for one', async () => {
+    const page = async (headers: Record<string, string> = {}) => {
+      const response = await fetch(`${app.url}/console/orders/${alicesOrder}`, { headers });
+      return { status: response.status, html: await response.text() };
+    };
+    const timeline = 'class="timeline"';
+    expect(await page(await as('alice'))).toEqual({ status: 200, html: expect.stringContaining(timeline) });
+    expect(await page({ authorization: `Bearer ${ADMIN_TOKEN}` })).toEqual({ status: 200, html: expect.stringContaining(timeline) });
+    const anonymous = await page();
+    expect(anonymous).toEqual({ status: 200, html: expect.stringContaining('data-needs-token') });
+    expect(anonymous.html).not.toContain(timeline);
+    const stranger = await page(await as('bob'));
+    expect(stranger.status).toBe(404);
+    expect(stranger.html).not.toContain(timeline);
+    expect((await page({ authorization: 'Bearer forged' })).status).toBe(401);
   });
 });
 

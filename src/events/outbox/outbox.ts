@@ -62,6 +62,14 @@ export class Outbox {
     this.write(event);
   }
 
+  /** Events committed to this database's outbox and not dispatched yet (what `events_outbox_pending` reports). */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const [row]: Array<{ pending: string; oldest: string | null }> = await this.txHost.tx.query(
+      'SELECT count(*) AS pending, extract(epoch from now() - min(created_at)) AS oldest FROM events.outbox WHERE dispatched_at IS NULL',
+    );
+    return { pending: Number(row.pending), oldestAgeSeconds: row.oldest === null ? 0 : Math.max(0, Number(row.oldest)) };
+  }
+
   private write(event: CloudEventV1<unknown>): void {
     unwrittenIn(this.txHost.tx.queryRunner!).push(event);
   }

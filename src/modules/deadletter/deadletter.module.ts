@@ -3,14 +3,16 @@ import { ConfigModule } from '@nestjs/config';
 import { DEAD_LETTER_SINK, eventsConfig } from '../../events';
 import { DeadLetterOffice } from './domain/dead-letter-office';
 import { DeadLetterIntakeController } from './http/dead-letter-intake.controller';
+import { DeadLettersConsoleController } from './http/console/dead-letters-console.controller';
 import { DeadLettersController } from './http/dead-letters.controller';
+import { ConsoleModule } from '../../platform/http/console/console.module';
 import { RunnableModule } from '../../platform/runnable-module';
 import { deadletterMigrations } from './migrations';
 
 @Module({
   // The type prefix, to read the event types of the letters it checks against the subscription catalogue.
-  imports: [ConfigModule.forFeature(eventsConfig)],
-  controllers: [DeadLettersController],
+  imports: [ConfigModule.forFeature(eventsConfig), ConsoleModule],
+  controllers: [DeadLettersController, DeadLettersConsoleController],
   providers: [DeadLetterOffice, { provide: DEAD_LETTER_SINK, useExisting: DeadLetterOffice }],
   exports: [DEAD_LETTER_SINK, DeadLetterOffice],
 })

@@ -8,15 +8,18 @@ import { MarkReservedWhenPaymentRequestedHandler } from './handlers/mark-reserve
 import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when-order-created.handler';
 import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock-insufficient.handler';
 import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-result.handler';
+import { OrdersConsoleController } from './http/console/orders-console.controller';
 import { OrdersController } from './http/orders.controller';
+import { ConsoleModule } from '../../platform/http/console/console.module';
 import { RunnableModule } from '../../platform/runnable-module';
 import { ordersMigrations } from './migrations';
 import { ordersConfig } from './orders.config';
 
 @Module({
-  imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order])],
+  imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order]), ConsoleModule],
   controllers: [
     OrdersController,
+    OrdersConsoleController,
     RecordOrderWhenOrderCreatedHandler,
     MarkReservedWhenPaymentRequestedHandler,
     RejectWhenStockInsufficientHandler,

@@ -27,9 +27,14 @@ export class AdminGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) throw new AdminDisabledError('admin endpoints are disabled: set ADMIN_TOKEN to enable them');
-    if (!this.isAdmin(context.switchToHttp().getRequest<FastifyRequest>())) throw new AdminTokenRequiredError('a valid admin bearer token is required', 'Bearer realm="admin"');
+    this.mustBeAdmin(context.switchToHttp().getRequest<FastifyRequest>());
     return true;
+  }
+
+  /** Throws unless the request carries the admin token (for pages that render their refusal themselves). */
+  mustBeAdmin(request: FastifyRequest): void {
+    if (!this.expected) throw new AdminDisabledError('admin endpoints are disabled: set ADMIN_TOKEN to enable them');
+    if (!this.isAdmin(request)) throw new AdminTokenRequiredError('a valid admin bearer token is required', 'Bearer realm="admin"');
   }
 
   /** Whether the request carries the admin token (false while none is configured): endpoints that also serve customers ask this. */

@@ -35,13 +35,16 @@ export interface PagePosition {
   id: string;
 }
 
-const Position = z.object({ at: z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/), id: z.uuid() }).strict();
+const PositionTime = z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/);
 
-/** The position a cursor stands for: base64url JSON, so clients treat it as opaque. */
-export function cursorPosition(cursor: string | undefined): PagePosition | undefined {
+/**
+ * The position a cursor stands for: base64url JSON, so clients treat it as opaque. `id` checks the list's own
+ * ids (uuids unless told otherwise: an order's id is the text its producer chose).
+ */
+export function cursorPosition(cursor: string | undefined, id: z.ZodType<string> = z.uuid()): PagePosition | undefined {
   if (cursor === undefined) return undefined;
   try {
-    return Position.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return z.object({ at: PositionTime, id }).strict().parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidCursorError('cursor is not one this list gave out');
   }

@@ -24,6 +24,14 @@ export interface DeadLetterView {
   event: CloudEventV1<unknown>;
 }
 
+/** Which letters a list shows; each field left out matches every letter. */
+export interface DeadLetterFilter {
+  status?: 'dead' | 'replayed';
+  subscription?: string;
+  type?: string;
+  errorCode?: string;
+}
+
 interface Row {
   id: string;
   subscription: string;
@@ -70,14 +78,36 @@ export class DeadLetterOffice implements DeadLetterSink {
   }
 
   /** Dead letters, newest first, one page from `after` on. */
-  async list(limit: number, after?: PagePosition, status?: 'dead' | 'replayed'): Promise<Page<DeadLetterView>> {
+  async list(limit: number, after?: PagePosition, filter: DeadLetterFilter = {}): Promise<Page<DeadLetterView>> {
     const rows: Array<Row & { position_at: string }> = await this.db.query(
       `SELECT *, created_at::text AS position_at FROM deadletter.events
        WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+         AND ($5::text IS NULL OR subscription = $5) AND ($6::text IS NULL OR event_type = $6) AND ($7::text IS NULL OR error_code = $7)
        ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [status ?? null, after?.at ?? null, after?.id ?? null, limit + 1],
+      [filter.status ?? null, after?.at ?? null, after?.id ?? null, limit + 1, filter.subscription ?? null, filter.type ?? null, filter.errorCode ?? null],
     );
     return pageOf(rows, limit, (row) => ({ at: row.position_at, id: row.id }), view);
+  }
+
+  async find(id: string): Promise<DeadLetterView> {
+    const [row] = (await this.db.query('SELECT * FROM deadletter.events WHERE id = $1', [id])) as Row[];
+    if (!row) throw new DeadLetterNotFoundError(`dead letter ${id} not found`);
+    return view(row);
+  }
+
+  /** The subscriptions, types and error codes letters have (at most 100 of each): the choices a filter offers. */
+  async facets(): Promise<Record<'subscription' | 'type' | 'errorCode', string[]>> {
+    const distinct = async (column: string): Promise<string[]> =>
+      ((await this.db.query(`SELECT DISTINCT ${column} AS value FROM deadletter.events ORDER BY 1 LIMIT 100`)) as Array<{ value: string }>).map((row) => row.value);
+    const [subscription, type, errorCode] = await Promise.all([distinct('subscription'), distinct('event_type'), distinct('error_code')]);
+    return { subscription, type, errorCode };
+  }
+
+  /** How many letters wait for a replay and how many were replayed. */
+  async count(): Promise<Record<'dead' | 'replayed', number>> {
+    const rows: Array<{ status: 'dead' | 'replayed'; count: string }> = await this.db.query('SELECT status, count(*) AS count FROM deadletter.events GROUP BY status');
+    const counted = Object.fromEntries(rows.map(({ status, count }) => [status, Number(count)]));
+    return { dead: counted.dead ?? 0, replayed: counted.replayed ?? 0 };
   }
 
   /**

@@ -5,10 +5,19 @@ import { ADMIN_ACCESS, AdminGuard } from '../../../platform/http/admin.guard';
 import { ApiOperation } from '../../../platform/http/api-docs/api-operation';
 import { cursorPosition, InvalidCursorError, Page, PageAnswer, PageQuery } from '../../../platform/http/page';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
+import { SafeText } from '../../../platform/validation/safe-text';
 import { DeadLetterOffice, DeadLetterView } from '../domain/dead-letter-office';
 import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError } from '../domain/dead-letter.errors';
 
-const ListQuery = z.object({ status: z.enum(['dead', 'replayed']).optional(), ...PageQuery }).strict();
+export const ListQuery = z
+  .object({
+    status: z.enum(['dead', 'replayed']).optional(),
+    subscription: SafeText.min(1).max(256).optional(),
+    type: SafeText.min(1).max(256).optional(),
+    errorCode: SafeText.min(1).max(128).optional(),
+    ...PageQuery,
+  })
+  .strict();
 
 // What the routes answer, for /docs.
 const DeadLetterAnswer = z.object({
@@ -35,7 +44,18 @@ export class DeadLettersController {
   @Get()
   @ApiOperation({ tag: 'dead letters', summary: 'List dead letters', description: 'Newest first, one page at a time (`nextCursor`).', access: ADMIN_ACCESS, responses: { 200: { description: 'A page.', schema: PageAnswer(DeadLetterAnswer) } }, errors: [InvalidCursorError] })
   list(@Query(new ZodPipe(ListQuery)) query: z.output<typeof ListQuery>): Promise<Page<DeadLetterView>> {
-    return this.office.list(query.limit, cursorPosition(query.cursor), query.status);
+    const { limit, cursor, ...filter } = query;
+    return this.office.list(limit, cursorPosition(cursor), filter);
+  }
+
+  @Get('counts')
+  count(): Promise<Record<'dead' | 'replayed', number>> {
+    return this.office.count();
+  }
+
+  @Get(':id')
+  find(@Param('id', new ZodPipe(z.uuid())) id: string): Promise<DeadLetterView> {
+    return this.office.find(id);
   }
 
   @Post(':id/replay')

@@ -3,6 +3,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { EventData, EventLog, Outbox, TimelineEntry, toDecimal } from '../../../events';
+import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { OrderCreated } from '../orders.events';
 import { IdempotencyKeys } from './idempotency-keys';
 import { Order, OrderLine } from './order.entity';
@@ -16,7 +17,8 @@ export interface PlaceOrder {
   paymentMethod?: string;
 }
 
-export interface OrderView {
+/** An order as lists show it: no timeline. */
+export interface OrderSummary {
   orderId: string;
   userId: string;
   status: OrderStatus;
@@ -24,7 +26,27 @@ export interface OrderView {
   total: string | null;
   currency: string;
   createdAt: string;
+}
+
+export interface OrderView extends OrderSummary {
   timeline: TimelineEntry[];
+}
+
+/** Which orders a list shows: one customer's (or everyone's), in one status (or any). */
+export interface OrderFilter {
+  userId?: string;
+  status?: OrderStatus;
+}
+
+interface OrderRow {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  items: OrderLine[];
+  total_minor: string | null;
+  currency: string;
+  created_at: Date;
+  position_at: string;
 }
 
 const CURRENCY = 'USD';
@@ -95,6 +117,31 @@ export class OrderBook {
   private async mustBeRecorded(orderId: string): Promise<void> {
     const found: unknown[] = await this.txHost.tx.query('SELECT 1 FROM orders.orders WHERE id = $1', [orderId]);
     if (found.length === 0) throw new OrderNotRecordedYetError(`order ${orderId} is not recorded yet: retry once its order.created is`);
+  }
+
+  /** Orders newest first, one page from `after` on. */
+  async list(filter: OrderFilter, limit: number, after?: PagePosition): Promise<Page<OrderSummary>> {
+    const rows: OrderRow[] = await this.txHost.tx.query(
+      `SELECT id, user_id, status, items, total_minor, currency, created_at, created_at::text AS position_at FROM orders.orders
+       WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::text))
+       ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [filter.userId ?? null, filter.status ?? null, after?.at ?? null, after?.id ?? null, limit + 1],
+    );
+    return pageOf(rows, limit, (row) => ({ at: row.position_at, id: row.id }), (row) => ({
+      orderId: row.id,
+      userId: row.user_id,
+      status: row.status,
+      items: row.items,
+      total: row.total_minor === null ? null : toDecimal(Number(row.total_minor), row.currency),
+      currency: row.currency,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** How many orders are in each status now (the statuses no order is in are left out). */
+  async countByStatus(): Promise<Partial<Record<OrderStatus, number>>> {
+    const rows: Array<{ status: OrderStatus; count: string }> = await this.txHost.tx.query('SELECT status, count(*) AS count FROM orders.orders GROUP BY status');
+    return Object.fromEntries(rows.map(({ status, count }) => [status, Number(count)]));
   }
 
   /** The order and its timeline; with `userId`, only if that customer placed it (another's is "not found", not "forbidden"). */

@@ -1,7 +1,7 @@
 /** An order moves pending -> reserved -> paid, or ends rejected (no stock) or payment_failed. */
 export type OrderStatus = 'pending' | 'reserved' | 'paid' | 'rejected' | 'payment_failed';
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'reserved', 'paid', 'rejected', 'payment_failed'];
+export const ORDER_STATUSES = ['pending', 'reserved', 'paid', 'rejected', 'payment_failed'] as const satisfies readonly OrderStatus[];
 
 /**
  * The statuses each status may be reached from. Events can arrive out of order (a payment result before

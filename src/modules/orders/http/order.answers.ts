@@ -3,7 +3,7 @@ import { ORDER_STATUSES } from '../domain/order-status';
 
 // What the routes answer, for the OpenAPI document (/docs); test/api-docs.e2e-spec.ts checks real answers against them.
 
-const Status = z.enum(ORDER_STATUSES as [string, ...string[]]);
+const Status = z.enum(ORDER_STATUSES);
 
 export const PlacedOrderAnswer = z.object({ orderId: z.string(), status: Status });
 
@@ -18,7 +18,7 @@ const TimelineEntry = z
   .loose()
   .describe('An event about the order with `handledBy` (the subscriptions that handled it) and `traceId`, or a failed attempt with `module`, `subscription`, `attempt`, `errorCode`, `error`.');
 
-export const OrderAnswer = z.object({
+export const OrderSummaryAnswer = z.object({
   orderId: z.string(),
   userId: z.string(),
   status: Status,
@@ -26,5 +26,6 @@ export const OrderAnswer = z.object({
   total: z.string().nullable().describe('Decimal, once inventory priced the order.'),
   currency: z.string(),
   createdAt: z.string(),
-  timeline: z.array(TimelineEntry),
 });
+
+export const OrderAnswer = OrderSummaryAnswer.extend({ timeline: z.array(TimelineEntry) });

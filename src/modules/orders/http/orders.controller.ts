@@ -1,19 +1,23 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { BackloggedError, ShedWhenBacklogged } from '../../../events';
 import { ApiOperation } from '../../../platform/http/api-docs/api-operation';
 import { actingFor, Caller, CurrentCaller, CustomerMismatchError, CustomerRequiredError, ownerScope } from '../../../platform/http/customers/caller';
 import { CUSTOMER_ACCESS, CustomerGuard } from '../../../platform/http/customers/customer.guard';
+import { cursorPosition, InvalidCursorError, Page, PageAnswer, PageQuery } from '../../../platform/http/page';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';
 import { SafeText } from '../../../platform/validation/safe-text';
-import { OrderBook, OrderView } from '../domain/order-book';
+import { OrderBook, OrderSummary, OrderView } from '../domain/order-book';
 import { IdempotencyKeyReusedError } from '../domain/idempotency-key-reused.error';
 import { OrderNotFoundError } from '../domain/order-not-found.error';
-import { OrderStatus } from '../domain/order-status';
-import { OrderAnswer, PlacedOrderAnswer } from './order.answers';
+import { ORDER_STATUSES, OrderStatus } from '../domain/order-status';
+import { OrderAnswer, OrderSummaryAnswer, PlacedOrderAnswer } from './order.answers';
 import { PlaceOrderRequest } from './place-order.request';
 
 const OrderId = SafeText.min(1).max(64);
+
+export const OrdersQuery = z.object({ userId: SafeText.min(1).max(128).optional(), status: z.enum(ORDER_STATUSES).optional(), ...PageQuery }).strict();
 
 /** Printable ASCII, as the IETF Idempotency-Key draft's examples (a UUID is typical). */
 const IdempotencyKey = SafeText.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 printable ASCII characters').optional();
@@ -52,6 +56,21 @@ export class OrdersController {
     const placed = await this.orders.placeOrder({ ...request, userId: actingFor(caller, request.userId) }, idempotencyKeyPipe.transform(idempotencyKey));
     void reply.header('location', `/orders/${encodeURIComponent(placed.orderId)}`);
     return placed;
+  }
+
+  /** Newest first: a customer its own (`userId` is its token's subject, or left out); the admin anyone's, or everyone's. */
+  @Get()
+  @ApiOperation({
+    tag: 'orders',
+    summary: 'List orders',
+    description: 'Newest first, one page at a time (`nextCursor`), optionally in one `status`. A customer lists its own (`userId` its token subject or left out); the admin token anyone\'s, or everyone\'s.',
+    access: CUSTOMER_ACCESS,
+    responses: { 200: { description: 'A page.', schema: PageAnswer(OrderSummaryAnswer) } },
+    errors: [InvalidCursorError, CustomerMismatchError, CustomerRequiredError],
+  })
+  list(@Query(new ZodPipe(OrdersQuery)) query: z.output<typeof OrdersQuery>, @CurrentCaller() caller: Caller): Promise<Page<OrderSummary>> {
+    const userId = ownerScope(caller) === undefined ? query.userId : actingFor(caller, query.userId);
+    return this.orders.list({ userId, status: query.status }, query.limit, cursorPosition(query.cursor, OrderId));
   }
 
   @Get(':orderId')

@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { AppError, UnauthenticatedError } from '../../errors';
 import type { ApiAccess } from '../api-docs/api-operation';
 import { AdminGuard } from '../admin.guard';
@@ -46,7 +47,8 @@ export class CustomerGuard implements CanActivate {
     return true;
   }
 
-  private async callerOf(request: RequestWithCaller): Promise<Caller> {
+  /** Who the request comes from; throws when it may not call customer endpoints (for pages that render their refusal themselves). */
+  async callerOf(request: FastifyRequest): Promise<Caller> {
     if (this.admin.isAdmin(request)) return { kind: 'admin' };
     if (this.open) return { kind: 'anybody' };
     if (!this.tokens) throw new CustomerAuthUnconfiguredError('customer endpoints are closed: set CUSTOMER_JWT_ISSUER, CUSTOMER_JWT_AUDIENCE and CUSTOMER_JWKS_URL (or CUSTOMER_AUTH=off for local use)');
