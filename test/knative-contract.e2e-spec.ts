@@ -79,16 +79,23 @@ describe('each built bundle keeps the Knative contract', () => {
   let db: TestDatabase;
   const sink = new BrokerDouble([]);
   const processes = new Map<string, BundleProcess>();
+  let started: Promise<unknown> | undefined;
 
-  beforeAll(async () => {
-    build = buildSplitBundles();
-    db = await createTestDatabase();
-    const kSink = await sink.start();
-    for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter']) processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink, K_CE_OVERRIDES: '{"extensions":{"cluster":"test"}}' }));
-    await Promise.all([...processes.values()].map((process) => process.start()));
+  beforeAll(() => {
+    started = (async () => {
+      build = buildSplitBundles();
+      db = await createTestDatabase();
+      const kSink = await sink.start();
+      for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter']) processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink, K_CE_OVERRIDES: '{"extensions":{"cluster":"test"}}' }));
+      await Promise.all([...processes.values()].map((process) => process.start()));
+    })();
+    return started;
   }, 180_000);
 
   afterAll(async () => {
+    // Jest does not cancel a beforeAll past its timeout: wait until it has stopped starting things before stopping
+    // them, or a bundle and the sink's server outlive the suite (and the worker is force-exited).
+    await started?.catch(() => undefined);
     await Promise.all([...processes.values()].map((process) => process.stop()));
     await sink.stop();
     await db?.drop();
