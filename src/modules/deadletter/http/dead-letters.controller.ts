@@ -49,11 +49,13 @@ export class DeadLettersController {
   }
 
   @Get('counts')
+  @ApiOperation({ tag: 'dead letters', summary: 'Count dead letters', description: 'How many are dead and how many replayed.', access: ADMIN_ACCESS, responses: { 200: { description: 'The counts.', schema: z.object({ dead: z.number().int(), replayed: z.number().int() }) } } })
   count(): Promise<Record<'dead' | 'replayed', number>> {
     return this.office.count();
   }
 
   @Get(':id')
+  @ApiOperation({ tag: 'dead letters', summary: 'Read a dead letter', description: 'The event as it was dead-lettered and the error.', access: ADMIN_ACCESS, responses: { 200: { description: 'The dead letter.', schema: DeadLetterAnswer } }, errors: [DeadLetterNotFoundError] })
   find(@Param('id', new ZodPipe(z.uuid())) id: string): Promise<DeadLetterView> {
     return this.office.find(id);
   }

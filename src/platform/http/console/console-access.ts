@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError, HTTP_STATUS_BY_KIND } from '../../errors';
-import { AdminGuard } from '../admin.guard';
+import { ADMIN_ACCESS, AdminGuard } from '../admin.guard';
+import { ApiAccess } from '../api-docs/api-operation';
 import { Caller } from '../customers/caller';
-import { CustomerGuard } from '../customers/customer.guard';
+import { CUSTOMER_ACCESS, CustomerGuard } from '../customers/customer.guard';
 
 /**
  * Who may see a console page's data: the same rules as the JSON endpoints behind it. A request without
@@ -12,6 +13,10 @@ import { CustomerGuard } from '../customers/customer.guard';
  * refused, or a console that is closed (no admin token configured), gets the refusal.
  */
 export type PageAccess = { kind: 'granted'; caller: Caller } | { kind: 'sign-in' } | { kind: 'refused'; status: number; message: string };
+
+/** For /docs: a page takes the JSON endpoints' credentials and answers its refusals as pages. */
+export const CONSOLE_CUSTOMER_ACCESS: ApiAccess = { schemes: CUSTOMER_ACCESS.schemes, errors: [] };
+export const CONSOLE_ADMIN_ACCESS: ApiAccess = { schemes: ADMIN_ACCESS.schemes, errors: [] };
 
 @Injectable()
 export class ConsoleAccess {

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ConsoleAccess } from '../../../../platform/http/console/console-access';
+import { ApiOperation } from '../../../../platform/http/api-docs/api-operation';
+import { CONSOLE_ADMIN_ACCESS, ConsoleAccess } from '../../../../platform/http/console/console-access';
 import { refusalPage, sendDenied, sendPage } from '../../../../platform/http/console/console-page';
 import { cursorPosition } from '../../../../platform/http/page';
 import { DeadLetterOffice } from '../../domain/dead-letter-office';
@@ -18,6 +19,7 @@ export class DeadLettersConsoleController {
   ) {}
 
   @Get()
+  @ApiOperation({ tag: 'console', summary: 'Console: dead letters', description: 'Dead letters with filters; replay one or many.', access: CONSOLE_ADMIN_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
   async list(@Query() rawQuery: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = this.access.forAdmin(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Dead letters');
@@ -29,6 +31,7 @@ export class DeadLettersConsoleController {
   }
 
   @Get('summary')
+  @ApiOperation({ tag: 'console', summary: 'Console: dead-letter counts', description: 'The counts shown on the overview.', access: CONSOLE_ADMIN_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
   async summary(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = this.access.forAdmin(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Dead letters');
@@ -36,6 +39,7 @@ export class DeadLettersConsoleController {
   }
 
   @Get(':id')
+  @ApiOperation({ tag: 'console', summary: 'Console: a dead letter', description: 'The event and the error.', access: CONSOLE_ADMIN_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
   async letter(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const title = 'Dead letter';
     const access = this.access.forAdmin(request);

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Redirect, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Outbox } from '../../../../events';
-import { ConsoleAccess } from '../../../../platform/http/console/console-access';
+import { ApiOperation, PUBLIC_ACCESS } from '../../../../platform/http/api-docs/api-operation';
+import { CONSOLE_CUSTOMER_ACCESS, ConsoleAccess } from '../../../../platform/http/console/console-access';
 import { refusalPage, sendDenied, sendPage } from '../../../../platform/http/console/console-page';
 import { ownerScope } from '../../../../platform/http/customers/caller';
 import { cursorPosition } from '../../../../platform/http/page';
@@ -29,9 +30,11 @@ export class OrdersConsoleController {
 
   @Get()
   @Redirect('/console/orders', 302)
+  @ApiOperation({ tag: 'console', summary: 'The console', description: 'Redirects to the orders page.', access: PUBLIC_ACCESS, responses: { 302: { description: 'To /console/orders.' } } })
   home(): void {}
 
   @Get('orders')
+  @ApiOperation({ tag: 'console', summary: 'Console: recent orders', description: 'Recent orders (a customer its own); for operators, counts by status and the outbox backlog.', access: CONSOLE_CUSTOMER_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
   async list(@Query() rawQuery: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = await this.access.forCustomerData(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Orders');
@@ -47,6 +50,7 @@ export class OrdersConsoleController {
   }
 
   @Get('orders/:orderId')
+  @ApiOperation({ tag: 'console', summary: 'Console: an order', description: 'The order and its timeline across the modules (a customer its own).', access: CONSOLE_CUSTOMER_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
   async order(@Param('orderId') orderId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const title = 'Order';
     const access = await this.access.forCustomerData(request);
