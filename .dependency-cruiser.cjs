@@ -7,7 +7,7 @@ module.exports = {
   forbidden: [
     {
       name: 'no-module-internals',
-      comment: "A module imports another module only through its index.ts (the published contract).",
+      comment: 'A module imports another module only through its index.ts (the published contract).',
       severity: 'error',
       from: { path: '(^|/)src/modules/([^/]+)/' },
       to: { path: '(^|/)src/modules/([^/]+)/', pathNot: ['(^|/)src/modules/$2/', '(^|/)src/modules/[^/]+/index\\.ts$'] },

@@ -150,7 +150,9 @@ async function benchInterleaved(): Promise<void> {
 
 function reportInterleaved(pairs: Pair[]): void {
   console.log(`\nsplit over Kafka / in-process, interleaved: ${pairs.length} pairs of ${ORDERS} orders each, concurrency ${CONCURRENCY} (after ${WARMUP} unmeasured each)`);
-  pairs.forEach(({ first, second, ratio }, index) => console.log(`  pair ${String(index + 1).padEnd(3)} in-process ${first.toFixed(0).padStart(4)} orders/s   split ${second.toFixed(0).padStart(4)} orders/s   ${ratio.toFixed(2)}x`));
+  pairs.forEach(({ first, second, ratio }, index) =>
+    console.log(`  pair ${String(index + 1).padEnd(3)} in-process ${first.toFixed(0).padStart(4)} orders/s   split ${second.toFixed(0).padStart(4)} orders/s   ${ratio.toFixed(2)}x`),
+  );
   const median = medianOf(pairs.map(({ ratio }) => ratio));
   console.log(`${'split / in-process, median'.padEnd(34)} ${`${median.toFixed(2)}x`.padEnd(26)} (budget >= 0.60x) ${median >= 0.6 ? 'OK' : 'OVER BUDGET'}`);
 }
@@ -174,7 +176,10 @@ async function bareTransactions(db: TestDatabase, orders: number, concurrency: n
   };
   const order = async (id: number) => {
     await tx([['INSERT INTO bare.orders VALUES ($1, $2)', [id, 'pending']]]);
-    await tx([["UPDATE bare.stock SET available = available - 1 WHERE sku = 'A'", []], ['INSERT INTO bare.reservations VALUES ($1)', [id]]]);
+    await tx([
+      ["UPDATE bare.stock SET available = available - 1 WHERE sku = 'A'", []],
+      ['INSERT INTO bare.reservations VALUES ($1)', [id]],
+    ]);
     await tx([['INSERT INTO bare.payments VALUES ($1)', [id]]]);
     await tx([['INSERT INTO bare.notifications (order_id) VALUES ($1)', [id]]]);
   };
@@ -295,11 +300,15 @@ async function watchUntilPaid(db: TestDatabase, sent: Sent[]): Promise<Run> {
   const watcher = new Pool({ connectionString: db.url, max: 1 });
   try {
     for (;;) {
-      const { rows: [{ paid }] } = await watcher.query<{ paid: string }>(`SELECT count(*) AS paid FROM orders.orders WHERE id = ANY($1) AND status = 'paid'`, [ids]);
+      const {
+        rows: [{ paid }],
+      } = await watcher.query<{ paid: string }>(`SELECT count(*) AS paid FROM orders.orders WHERE id = ANY($1) AND status = 'paid'`, [ids]);
       if (Number(paid) === ids.length) break;
       await sleep(100);
     }
-    const { rows: [row] } = await watcher.query<{ seconds: number; p50: number; p99: number; paid_during_intake: string; tail_seconds: number }>(
+    const {
+      rows: [row],
+    } = await watcher.query<{ seconds: number; p50: number; p99: number; paid_during_intake: string; tail_seconds: number }>(
       `WITH latency AS (SELECT created_at, updated_at, extract(epoch FROM updated_at - created_at) * 1000 AS ms FROM orders.orders WHERE id = ANY($1)),
             intake AS (SELECT max(created_at) AS last_accepted FROM latency)
        SELECT extract(epoch FROM max(updated_at) - min(created_at)) AS seconds,
@@ -335,9 +344,11 @@ function percentiles(values: number[]): Percentiles {
 
 async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 /**
@@ -406,7 +417,11 @@ function reportRounds(rounds: Ratios[]): void {
     console.log(`${what.padEnd(34)} ${each.padEnd(26)} median ${median.toFixed(2)}x (budget >= ${budget.toFixed(2)}x) ${median >= budget ? 'OK' : 'OVER BUDGET'}`);
   };
   console.log(`\nover ${rounds.length} rounds`);
-  line('chain / ceiling', rounds.map(({ ofCeiling }) => ofCeiling), 0.5);
+  line(
+    'chain / ceiling',
+    rounds.map(({ ofCeiling }) => ofCeiling),
+    0.5,
+  );
   const split = rounds.flatMap(({ ofInProcess }) => (ofInProcess === undefined ? [] : [ofInProcess]));
   if (split.length) line('split / in-process', split, 0.6);
 }
@@ -421,7 +436,10 @@ function medianOf(values: number[]): number {
 function cpuLine(cpu: CpuPerOrder, ceiling?: CpuPerOrder): string {
   if (!cpu) return 'CPU per order not measured (needs /proc and a local Postgres)';
   const total = (figures: Record<string, number>) => Object.values(figures).reduce((sum, ms) => sum + ms, 0);
-  const parts = Object.entries(cpu).filter(([, ms]) => ms > 0).map(([group, ms]) => `${group} ${ms.toFixed(2)}`).join(' + ');
+  const parts = Object.entries(cpu)
+    .filter(([, ms]) => ms > 0)
+    .map(([group, ms]) => `${group} ${ms.toFixed(2)}`)
+    .join(' + ');
   const versus = ceiling ? ` (${(total(cpu) / total(ceiling)).toFixed(1)}x the ceiling's)` : '';
   return `${parts} = ${total(cpu).toFixed(2)} ms CPU/order${versus}`;
 }

@@ -98,14 +98,26 @@ async function main(): Promise<void> {
     // Once per rollout, as the migrate Job does: every module's schema and the events schema the peers write to.
     execFileSync(process.execPath, [join(OUT, 'main.js'), 'migrate'], { env: { ...process.env, ...appEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
     const { peers, bundles, trivial } = servers(db.url, appEnv);
-    console.log(`${cpus().length} cores, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} before the run; node ${process.version}; ${peerVersions(ROOT)}`);
-    if (values.only !== 'throughput') printStarts(await coldStarts([...peers, ...bundles], Number(values.rounds)), peers.map((peer) => peer.name));
+    console.log(
+      `${cpus().length} cores, load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')} before the run; node ${process.version}; ${peerVersions(ROOT)}`,
+    );
+    if (values.only !== 'throughput')
+      printStarts(
+        await coldStarts([...peers, ...bundles], Number(values.rounds)),
+        peers.map((peer) => peer.name),
+      );
     if (values.only !== 'start') {
       const options = { rounds: Number(values['tp-rounds']), seconds: Number(values.seconds), warmup: Number(values.warmup), connections: Number(values.connections), databaseUrl: db.url };
       const results: Map<string, ThroughputSample[]> = await receiverThroughput([...peers, trivial], options);
       printThroughput(results, options);
     }
-    console.log(`load average ${loadavg().map((n) => n.toFixed(2)).join(' ')} after the run`);
+    console.log(
+      `load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')} after the run`,
+    );
   } finally {
     sink.close();
     await db.drop();

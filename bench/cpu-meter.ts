@@ -25,7 +25,9 @@ export class CpuMeter {
   static async forDatabase(url: string, appPids: () => number[], brokerPids: () => number[] = () => []): Promise<CpuMeter> {
     const pool = new Pool({ connectionString: url, max: 1 });
     try {
-      const { rows: [{ pid }] } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const {
+        rows: [{ pid }],
+      } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       return new CpuMeter(parentOf(pid), new URL(url).pathname.slice(1), appPids, brokerPids);
     } finally {
       await pool.end();

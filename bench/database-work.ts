@@ -26,13 +26,17 @@ export class DatabaseWorkMeter {
 
   async read(orders: number): Promise<DatabaseWork> {
     const now = await this.position();
-    const { rows: [{ bytes }] } = await this.pool.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2) AS bytes', [now.lsn, this.before!.lsn]);
+    const {
+      rows: [{ bytes }],
+    } = await this.pool.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2) AS bytes', [now.lsn, this.before!.lsn]);
     await this.pool.end();
     return { writeTransactions: Number(now.xid - this.before!.xid) / orders, walBytes: Number(bytes) / orders };
   }
 
   private async position(): Promise<{ xid: bigint; lsn: string }> {
-    const { rows: [row] } = await this.pool.query<{ xid: string; lsn: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xid, pg_current_wal_lsn()::text AS lsn');
+    const {
+      rows: [row],
+    } = await this.pool.query<{ xid: string; lsn: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xid, pg_current_wal_lsn()::text AS lsn');
     return { xid: BigInt(row.xid), lsn: row.lsn };
   }
 }

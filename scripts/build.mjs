@@ -23,7 +23,9 @@ function compile() {
 }
 
 async function bundleModules() {
-  const names = readdirSync(join(root, 'src/split/entrypoints')).filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts'));
+  const names = readdirSync(join(root, 'src/split/entrypoints'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => basename(file, '.ts'));
   await bundle(Object.fromEntries(names.map((name) => [name, join(out, 'split/entrypoints', `${name}.js`)])), join(out, 'split'), join(out, 'split/bundle-loader.js'));
   console.log(`bundled ${names.map((name) => `split/${name}/main.js`).join(', ')} into ${out}`);
 }

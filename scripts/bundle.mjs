@@ -13,13 +13,46 @@ const root = resolve(import.meta.dirname, '..');
 // kafkajs too: our Kafka transport is required only when EVENT_TRANSPORT=kafka, which a Knative Service never sets.
 // Left as runtime requires: the bundle never reaches them, and when one is missing Nest names the package.
 const OPTIONAL = [
-  '@nestjs/websockets', '@nestjs/websockets/*', '@nestjs/platform-express', '@fastify/static', '@fastify/view', '@fastify/multipart',
-  'class-validator', 'class-transformer', 'class-transformer/*',
-  '@grpc/grpc-js', '@grpc/proto-loader', 'ioredis', 'amqplib', 'amqp-connection-manager', 'mqtt', 'nats', '@nats-io/*', 'kafkajs',
-  'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'oracledb', 'sqlite3', 'better-sqlite3', 'sql.js', 'mssql', 'mongodb',
-  '@sap/hana-client', '@sap/hana-client/*', 'hdb-pool', 'react-native-sqlite-storage', 'typeorm-aurora-data-api-driver',
-  '@google-cloud/spanner', 'redis', 'bufferutil', 'utf-8-validate', 'supports-color',
-  '@electric-sql/pglite', '@electric-sql/pglite-socket',
+  '@nestjs/websockets',
+  '@nestjs/websockets/*',
+  '@nestjs/platform-express',
+  '@fastify/static',
+  '@fastify/view',
+  '@fastify/multipart',
+  'class-validator',
+  'class-transformer',
+  'class-transformer/*',
+  '@grpc/grpc-js',
+  '@grpc/proto-loader',
+  'ioredis',
+  'amqplib',
+  'amqp-connection-manager',
+  'mqtt',
+  'nats',
+  '@nats-io/*',
+  'kafkajs',
+  'pg-native',
+  'pg-query-stream',
+  'mysql',
+  'mysql2',
+  'oracledb',
+  'sqlite3',
+  'better-sqlite3',
+  'sql.js',
+  'mssql',
+  'mongodb',
+  '@sap/hana-client',
+  '@sap/hana-client/*',
+  'hdb-pool',
+  'react-native-sqlite-storage',
+  'typeorm-aurora-data-api-driver',
+  '@google-cloud/spanner',
+  'redis',
+  'bufferutil',
+  'utf-8-validate',
+  'supports-color',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite-socket',
 ];
 
 /**
@@ -66,8 +99,7 @@ const pgOnNode = patch('pg-on-node', /[\\/]pg[\\/]lib[\\/]stream\.js$/, '= getSt
  * locale data into every process; the services log through pino and never format a date with them. Built on
  * first use instead.
  */
-const LAZY_DATE_TIME_FORMAT =
-  'const lazyDateTimeFormat = (locales, options) => { let formatter; return { format: (date) => (formatter ??= new Intl.DateTimeFormat(locales, options)).format(date) }; };\n';
+const LAZY_DATE_TIME_FORMAT = 'const lazyDateTimeFormat = (locales, options) => { let formatter; return { format: (date) => (formatter ??= new Intl.DateTimeFormat(locales, options)).format(date) }; };\n';
 const lazyNestDateFormats = [
   patch('nest-console-logger-lazy-intl', /@nestjs[\\/]common[\\/]services[\\/]console-logger\.service\.js$/, 'new Intl.DateTimeFormat(', 'lazyDateTimeFormat(', LAZY_DATE_TIME_FORMAT),
   patch('nest-logger-lazy-intl', /@nestjs[\\/]common[\\/]services[\\/]logger\.service\.js$/, 'new Intl.DateTimeFormat(', 'lazyDateTimeFormat(', LAZY_DATE_TIME_FORMAT),

@@ -52,10 +52,13 @@ describe('admission control under a burst', () => {
 
     expectShedAndAccepted(answers, 202);
     const accepted = answers.filter((answer) => answer.status === 202).map((answer) => answer.body.orderId as string);
-    await eventually(async () => {
-      const statuses = await statusesOf(accepted);
-      expect(accepted.filter((orderId) => !FINAL.includes(statuses.get(orderId) ?? 'missing'))).toEqual([]);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const statuses = await statusesOf(accepted);
+        expect(accepted.filter((orderId) => !FINAL.includes(statuses.get(orderId) ?? 'missing'))).toEqual([]);
+      },
+      { timeoutMs: 60_000 },
+    );
     const [{ count }] = await app.db.query<{ count: string }>(`SELECT count(*) FROM orders.orders WHERE user_id LIKE 'burst-%'`);
     expect(Number(count)).toBe(accepted.length);
   }, 90_000);
@@ -64,17 +67,24 @@ describe('admission control under a burst', () => {
     const orderIds = Array.from({ length: BURST }, () => randomUUID());
     const answers = await Promise.all(
       orderIds.map((orderId) =>
-        post('/', { authorization: `Bearer ${INGRESS_TOKEN}`, 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'https://storefront.example/orders', 'ce-type': 'com.toolsku.order.created' }, { orderId, userId: 'ce-burst', items: [{ sku: 'SKU-003', quantity: 1 }] }),
+        post(
+          '/',
+          { authorization: `Bearer ${INGRESS_TOKEN}`, 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'https://storefront.example/orders', 'ce-type': 'com.toolsku.order.created' },
+          { orderId, userId: 'ce-burst', items: [{ sku: 'SKU-003', quantity: 1 }] },
+        ),
       ),
     );
 
     expectShedAndAccepted(answers, 204);
     const taken = orderIds.filter((_, n) => answers[n].status === 204);
     const refused = orderIds.filter((_, n) => answers[n].status === 503);
-    await eventually(async () => {
-      const statuses = await statusesOf(taken);
-      expect(taken.filter((orderId) => !FINAL.includes(statuses.get(orderId) ?? 'missing'))).toEqual([]);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const statuses = await statusesOf(taken);
+        expect(taken.filter((orderId) => !FINAL.includes(statuses.get(orderId) ?? 'missing'))).toEqual([]);
+      },
+      { timeoutMs: 60_000 },
+    );
     expect((await statusesOf(refused)).size).toBe(0);
   }, 90_000);
 
@@ -109,10 +119,13 @@ describe('the dispatcher’s bounded ready list', () => {
       const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => app.http('POST', '/orders', { userId: `ready-${n}`, items: [{ sku: 'SKU-003', quantity: 1 }] })));
       expect(answers.map(({ status }) => status)).toEqual(answers.map(() => 202));
       const orderIds = answers.map(({ body }) => body.orderId as string);
-      await eventually(async () => {
-        const rows = await app.db.query<{ status: string }>('SELECT status FROM orders.orders WHERE id = ANY($1)', [orderIds]);
-        expect(rows.map((row) => row.status)).toEqual(orderIds.map(() => 'paid'));
-      }, { timeoutMs: 60_000 });
+      await eventually(
+        async () => {
+          const rows = await app.db.query<{ status: string }>('SELECT status FROM orders.orders WHERE id = ANY($1)', [orderIds]);
+          expect(rows.map((row) => row.status)).toEqual(orderIds.map(() => 'paid'));
+        },
+        { timeoutMs: 60_000 },
+      );
     } finally {
       clearInterval(watch);
     }

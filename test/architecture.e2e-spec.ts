@@ -23,11 +23,11 @@ function violations(tree: string): Violation[] {
 }
 
 describe('module boundaries', () => {
-  it('lets modules share only src/events, src/platform and each other\'s published contracts', () => {
+  it("lets modules share only src/events, src/platform and each other's published contracts", () => {
     expect(violations('src')).toEqual([]);
   });
 
-  it('fails when a module imports another module\'s internals', () => {
+  it("fails when a module imports another module's internals", () => {
     expect(violations('test/fixtures/architecture/src')).toEqual([
       expect.objectContaining({ rule: expect.objectContaining({ name: 'no-module-internals' }), from: expect.stringContaining('billing/invoice.ts'), to: expect.stringContaining('shipping/domain/rates.ts') }),
     ]);

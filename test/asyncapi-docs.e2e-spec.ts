@@ -44,7 +44,7 @@ describe('docs/asyncapi.yaml', () => {
     }
   });
 
-  it("gives each subscription its receive operation with the delivery policy and filter of its deployed Trigger", () => {
+  it('gives each subscription its receive operation with the delivery policy and filter of its deployed Trigger', () => {
     const subscriptions = collectSubscriptions();
     expect(TRIGGERS.map((trigger) => trigger.metadata.name).sort()).toEqual(subscriptions.map(({ subscription }) => subscription.name).sort());
     for (const trigger of TRIGGERS) {
@@ -53,7 +53,14 @@ describe('docs/asyncapi.yaml', () => {
       expect({ name: trigger.metadata.name, action: operation?.action, delivery: operation?.['x-delivery'] }).toEqual({
         name: trigger.metadata.name,
         action: 'receive',
-        delivery: { retry, backoffPolicy, backoffDelay, timeout, deadLetter: trigger.spec.delivery.deadLetterSink !== undefined, ordered: trigger.metadata.annotations?.['kafka.eventing.knative.dev/delivery.order'] === 'ordered' },
+        delivery: {
+          retry,
+          backoffPolicy,
+          backoffDelay,
+          timeout,
+          deadLetter: trigger.spec.delivery.deadLetterSink !== undefined,
+          ordered: trigger.metadata.annotations?.['kafka.eventing.knative.dev/delivery.order'] === 'ordered',
+        },
       });
       const filter = trigger.spec.filters ? { filters: trigger.spec.filters } : { filter: trigger.spec.filter };
       expect({ name: trigger.metadata.name, ...operation['x-knative-trigger'] }).toMatchObject({ name: trigger.metadata.name, ...filter });

@@ -81,10 +81,13 @@ describe('deliveries batched into shared transactions', () => {
     expect(answers.map(({ status }) => status)).toEqual(customers.map(() => 202));
     customers.forEach((userId, n) => orderOf.set(userId, answers[n].body.orderId as string));
 
-    await eventually(async () => {
-      const [{ count }] = await app.db.query<{ count: string }>('SELECT count(*) FROM deadletter.events WHERE subscription = $1', [CALL_WEBHOOK]);
-      expect(Number(count)).toBe(WEBHOOK_DOWN_FOR);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const [{ count }] = await app.db.query<{ count: string }>('SELECT count(*) FROM deadletter.events WHERE subscription = $1', [CALL_WEBHOOK]);
+        expect(Number(count)).toBe(WEBHOOK_DOWN_FOR);
+      },
+      { timeoutMs: 60_000 },
+    );
     await eventually(async () => expect(await app.db.query('SELECT id FROM events.outbox WHERE dispatched_at IS NULL')).toEqual([]), { timeoutMs: 30_000 });
 
     const lucky = customers.filter((userId) => userId.startsWith('lucky'));
@@ -114,7 +117,9 @@ describe('deliveries batched into shared transactions', () => {
     const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
     for (const { headers, body } of calls) {
       const id = headers['webhook-id'] as string;
-      const signed = createHmac('sha256', key).update(`${id}.${headers['webhook-timestamp'] as string}.${body}`).digest('base64');
+      const signed = createHmac('sha256', key)
+        .update(`${id}.${headers['webhook-timestamp'] as string}.${body}`)
+        .digest('base64');
       expect(headers['webhook-signature']).toBe(`v1,${signed}`);
       expect(notificationIds.has(id)).toBe(true);
     }
@@ -125,7 +130,14 @@ describe('deliveries batched into shared transactions', () => {
   it('records a payment’s intent before calling the gateway: a second request for a paid order never reaches it', async () => {
     const orderId = orderOf.get('lucky-10')!;
     const before = charged.filter((key) => key === orderId).length;
-    const again = new CloudEvent({ id: randomUUID(), source: 'inventory', type: 'com.toolsku.payment.request', subject: orderId, datacontenttype: 'application/json', data: { orderId, userId: 'lucky-10', amount: '9.99', currency: 'USD', method: 'card' } });
+    const again = new CloudEvent({
+      id: randomUUID(),
+      source: 'inventory',
+      type: 'com.toolsku.payment.request',
+      subject: orderId,
+      datacontenttype: 'application/json',
+      data: { orderId, userId: 'lucky-10', amount: '9.99', currency: 'USD', method: 'card' },
+    });
     // Published on the bus, as inventory would (an internal type never arrives over HTTP in the monolith).
     await app.app.get<EventTransport>(EVENT_TRANSPORT).publish(again);
 

@@ -113,7 +113,15 @@ describe('the receivers behind a Knative Broker with OIDC', () => {
     const intake = (authorization?: string) =>
       fetch(`${app.url}/dead-letters/intake?subscription=payment-take-payment-when-payment-requested`, {
         method: 'POST',
-        headers: { ...(authorization ? { authorization } : {}), 'ce-specversion': '1.0', 'ce-id': eventId, 'ce-source': 'inventory', 'ce-type': 'com.toolsku.payment.request', 'ce-knativeerrorcode': '500', 'content-type': 'application/json' },
+        headers: {
+          ...(authorization ? { authorization } : {}),
+          'ce-specversion': '1.0',
+          'ce-id': eventId,
+          'ce-source': 'inventory',
+          'ce-type': 'com.toolsku.payment.request',
+          'ce-knativeerrorcode': '500',
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ orderId: randomUUID(), userId: 'oidc', amount: '1.00', currency: 'USD', method: 'card' }),
       });
 

@@ -194,11 +194,7 @@ describe('the CloudEvents receiver (POST /)', () => {
     ['a batch whose second event has no source', secondOfBatchBroken((event) => without(event, 'source')), [400]],
     ['a batch whose second event breaks the data schema', secondOfBatchBroken((event) => ({ ...event, data: { ...(event.data as object), items: [] } })), [400]],
     ['a batch whose second event has an unknown type', secondOfBatchBroken((event) => ({ ...event, type: 'com.toolsku.order.shipped' })), [400]],
-    [
-      `a body over the ${BODY_LIMIT}-byte limit`,
-      single((eventId, orderId) => binary(eventId, orderData(orderId, { padding: 'x'.repeat(BODY_LIMIT + 1) }))),
-      [413],
-    ],
+    [`a body over the ${BODY_LIMIT}-byte limit`, single((eventId, orderId) => binary(eventId, orderData(orderId, { padding: 'x'.repeat(BODY_LIMIT + 1) }))), [413]],
   ];
 
   it.each(malformed)('refuses %s with a JSON 4xx and stores nothing', async (_what, build, statuses) => {
@@ -251,7 +247,11 @@ describe('the CloudEvents receiver (POST /)', () => {
 
   async function recordedPendingOrder(): Promise<string> {
     const orderId = randomUUID();
-    await app.db.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, 'USD', 'card')`, [orderId, `ce-${orderId.slice(0, 8)}`, JSON.stringify([{ sku: 'SKU-003', quantity: 1 }])]);
+    await app.db.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, 'USD', 'card')`, [
+      orderId,
+      `ce-${orderId.slice(0, 8)}`,
+      JSON.stringify([{ sku: 'SKU-003', quantity: 1 }]),
+    ]);
     return orderId;
   }
 });

@@ -83,7 +83,10 @@ function dependencyCondition(service: Service, dependency: string): string | und
 /** The modules a process runs: its MODULES variable, else the image's MODULE build argument. */
 function modulesOf(service: Service): string[] {
   const list = environmentOf(service.environment).MODULES ?? buildOf(service).args.MODULE ?? '';
-  return list.split(',').map((name) => name.trim()).filter(Boolean);
+  return list
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 describe('docker-compose.yml', () => {
@@ -106,9 +109,7 @@ describe('docker-compose.yml', () => {
 
     const unknownKey = structuredClone(compose);
     unknownKey.services.app.privilegd = true;
-    expect(schemaErrors(validate, unknownKey)).toContainEqual(
-      expect.objectContaining({ instancePath: '/services/app', keyword: 'additionalProperties', params: { additionalProperty: 'privilegd' } }),
-    );
+    expect(schemaErrors(validate, unknownKey)).toContainEqual(expect.objectContaining({ instancePath: '/services/app', keyword: 'additionalProperties', params: { additionalProperty: 'privilegd' } }));
   });
 
   it('builds the monolith from deploy/compose/Dockerfile and starts it once Postgres is healthy', () => {
@@ -177,7 +178,15 @@ describe('docker-compose.yml', () => {
   });
 
   it('sets only variables the app reads, so a misspelt key cannot pass unnoticed', () => {
-    const configs: Array<{ schema: { shape: object } }> = [httpConfig, databaseConfig, eventsConfig, kafkaConfig, ingressConfig, customerAuthConfig, ...Object.values(MODULES).flatMap((module): Array<{ schema: { shape: object } }> => [...module.configs])];
+    const configs: Array<{ schema: { shape: object } }> = [
+      httpConfig,
+      databaseConfig,
+      eventsConfig,
+      kafkaConfig,
+      ingressConfig,
+      customerAuthConfig,
+      ...Object.values(MODULES).flatMap((module): Array<{ schema: { shape: object } }> => [...module.configs]),
+    ];
     const known = new Set(['MODULES', ...configs.flatMap((config) => Object.keys(config.schema.shape))]);
     for (const [name, service] of [['app', compose.services.app] as const, ...splitServices]) {
       expect({ name, unknown: Object.keys(environmentOf(service.environment)).filter((key) => !known.has(key)) }).toEqual({ name, unknown: [] });
@@ -250,7 +259,10 @@ describe('deploy/compose/Dockerfile', () => {
   it('builds in a stage of its own and runs from a distroless or slim final stage', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(stages[0]).toMatchObject({ name: 'build' });
-    const buildSteps = stages[0].instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args).join(' && ');
+    const buildSteps = stages[0].instructions
+      .filter((instruction) => instruction.keyword === 'RUN')
+      .map((instruction) => instruction.args)
+      .join(' && ');
     expect(buildSteps).toEqual(expect.stringContaining('npm ci'));
     expect(buildSteps).toEqual(expect.stringContaining('npm run build'));
     expect(buildSteps).toEqual(expect.stringContaining('npm prune --omit=dev'));

@@ -108,12 +108,15 @@ describe('operator console in a browser', () => {
 
   it('replays dead letters from the dead-letters page, one and several at once, by keyboard, the token held in memory only', async () => {
     const orderIds = await Promise.all([place(), place()]);
-    const [letter, other] = await eventually(async () => {
-      const { body } = await app.http('GET', `/dead-letters?subscription=${CALL_WEBHOOK}&status=dead`, undefined, { admin: true });
-      const found = orderIds.map((orderId) => body.items.find((item: { subject: string }) => item.subject === orderId));
-      expect(found).toEqual([expect.anything(), expect.anything()]);
-      return found as Array<{ id: string }>;
-    }, { timeoutMs: 60_000 });
+    const [letter, other] = await eventually(
+      async () => {
+        const { body } = await app.http('GET', `/dead-letters?subscription=${CALL_WEBHOOK}&status=dead`, undefined, { admin: true });
+        const found = orderIds.map((orderId) => body.items.find((item: { subject: string }) => item.subject === orderId));
+        expect(found).toEqual([expect.anything(), expect.anything()]);
+        return found as Array<{ id: string }>;
+      },
+      { timeoutMs: 60_000 },
+    );
     webhook.answer = 200;
 
     await page.goto(`${app.url}/console/dead-letters`);

@@ -33,7 +33,6 @@ describe('the monolith killed at its worst moments', () => {
     return app;
   }
 
-
   async function freshSku(app: AppProcess, available: number): Promise<string> {
     const sku = `T-crash-${randomUUID().slice(0, 8)}`;
     expect((await request(app.url, 'PUT', `/inventory/${sku}`, { name: 'Crash item', price: '2.00', available }, { admin: true })).status).toBe(200);

@@ -101,7 +101,7 @@ describe('customer authentication (CUSTOMER_AUTH=jwt)', () => {
     expect((await app.http('POST', '/orders', { userId: 'dave', items: [{ sku: 'SKU-003', quantity: 1 }] }, { admin: true })).status).toBe(202);
   });
 
-  it('lists a customer only its own orders, the admin everyone\'s', async () => {
+  it("lists a customer only its own orders, the admin everyone's", async () => {
     const mine = await app.http('GET', '/orders', undefined, { headers: await as('alice') });
     expect(mine.body.items.map((order: { orderId: string }) => order.orderId)).toEqual([alicesOrder]);
     expect((await app.http('GET', '/orders?userId=alice', undefined, { headers: await as('bob') })).body).toEqual(expect.objectContaining({ code: 'CUSTOMER_MISMATCH' }));

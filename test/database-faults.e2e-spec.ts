@@ -124,38 +124,48 @@ describe('the built app while its Postgres fails', () => {
     { name: 'Postgres SIGKILLed and restarted', inject: () => postgres.kill(), felt: (load, before) => load.refused.length > before, heal: () => postgres.restart() },
   ];
 
-  it.each(faults.map((fault) => [fault.name, fault] as const))('keeps every accepted order whole through %s', async (_name, fault) => {
-    const label = `fault-${faults.indexOf(fault)}`;
-    const scarce = `${label}-SCARCE`;
-    const plenty = `${label}-PLENTY`;
-    const initial = { [scarce]: SCARCE_STOCK, [plenty]: PLENTY_STOCK };
-    for (const [sku, available] of Object.entries(initial)) expect((await request(app.url, 'PUT', `/inventory/${sku}`, { name: sku, price: '1.00', available }, { admin: true })).status).toBe(200);
-    // More demand for the scarce SKU than stock (some orders rejected), some taking both SKUs, some declined at payment.
-    const load = new OrderLoad(app.url, label, (n) => ({
-      items: n % 2 === 0 ? [{ sku: scarce, quantity: 1 + (n % 3) }] : [{ sku: plenty, quantity: 1 }, { sku: scarce, quantity: 1 }],
-      ...(n % 5 === 4 ? { paymentMethod: 'test_decline' } : {}),
-    }));
+  it.each(faults.map((fault) => [fault.name, fault] as const))(
+    'keeps every accepted order whole through %s',
+    async (_name, fault) => {
+      const label = `fault-${faults.indexOf(fault)}`;
+      const scarce = `${label}-SCARCE`;
+      const plenty = `${label}-PLENTY`;
+      const initial = { [scarce]: SCARCE_STOCK, [plenty]: PLENTY_STOCK };
+      for (const [sku, available] of Object.entries(initial)) expect((await request(app.url, 'PUT', `/inventory/${sku}`, { name: sku, price: '1.00', available }, { admin: true })).status).toBe(200);
+      // More demand for the scarce SKU than stock (some orders rejected), some taking both SKUs, some declined at payment.
+      const load = new OrderLoad(app.url, label, (n) => ({
+        items:
+          n % 2 === 0
+            ? [{ sku: scarce, quantity: 1 + (n % 3) }]
+            : [
+                { sku: plenty, quantity: 1 },
+                { sku: scarce, quantity: 1 },
+              ],
+        ...(n % 5 === 4 ? { paymentMethod: 'test_decline' } : {}),
+      }));
 
-    const running = load.run();
-    let injected = false;
-    try {
-      await eventually(() => expect(load.answered).toBeGreaterThanOrEqual(BEFORE_FAULT));
-      const refusedBefore = load.refused.length;
-      await fault.inject();
-      injected = true;
-      await eventually(() => expect(fault.felt(load, refusedBefore)).toBe(true), { timeoutMs: 30_000 });
-    } finally {
-      // Also when the test failed: a load left running would outlive it.
-      if (injected) await fault.heal();
-      load.finishAfter(AFTER_HEAL);
-      await running;
-    }
+      const running = load.run();
+      let injected = false;
+      try {
+        await eventually(() => expect(load.answered).toBeGreaterThanOrEqual(BEFORE_FAULT));
+        const refusedBefore = load.refused.length;
+        await fault.inject();
+        injected = true;
+        await eventually(() => expect(fault.felt(load, refusedBefore)).toBe(true), { timeoutMs: 30_000 });
+      } finally {
+        // Also when the test failed: a load left running would outlive it.
+        if (injected) await fault.heal();
+        load.finishAfter(AFTER_HEAL);
+        await running;
+      }
 
-    expect(load.unexpected).toEqual([]);
-    expect(load.accepted.length).toBeGreaterThan(0);
-    await expectSettledAndBalanced(label, load.accepted, initial);
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-  }, 240_000);
+      expect(load.unexpected).toEqual([]);
+      expect(load.accepted.length).toBeGreaterThan(0);
+      await expectSettledAndBalanced(label, load.accepted, initial);
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    },
+    240_000,
+  );
 
   /** Every order of this run (accepted, or committed though its answer was lost) final, paid and told once, stock balanced. */
   async function expectSettledAndBalanced(label: string, accepted: string[], initial: Record<string, number>): Promise<void> {
@@ -177,7 +187,11 @@ describe('the built app while its Postgres fails', () => {
     const PAYMENT: Record<string, string[]> = { paid: ['succeeded'], payment_failed: ['failed'], rejected: [] };
     const RESERVATION: Record<string, string> = { paid: 'sold', payment_failed: 'released', rejected: 'insufficient' };
     for (const order of orders) {
-      expect({ order: order.id, status: order.status, payments: payments.filter((row) => row.order_id === order.id).map((row) => row.status) }).toEqual({ order: order.id, status: order.status, payments: PAYMENT[order.status] });
+      expect({ order: order.id, status: order.status, payments: payments.filter((row) => row.order_id === order.id).map((row) => row.status) }).toEqual({
+        order: order.id,
+        status: order.status,
+        payments: PAYMENT[order.status],
+      });
       expect({ order: order.id, notifications: notifications.filter((row) => row.order_id === order.id).length }).toEqual({ order: order.id, notifications: 1 });
       expect({ order: order.id, reservations: reservations.filter((row) => row.order_id === order.id).map((row) => row.status) }).toEqual({ order: order.id, reservations: [RESERVATION[order.status]] });
     }

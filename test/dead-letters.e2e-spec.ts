@@ -19,7 +19,6 @@ const CALL_WEBHOOK = 'notification-call-webhook-when-notification-send';
 /** The webhook's subscription retries 3 times after the first attempt. */
 const NOTIFY_ATTEMPTS = 4;
 
-
 /** A notification webhook whose answer the test switches at runtime; it counts the calls for each order. */
 class Webhook {
   answer = 500;
@@ -115,10 +114,12 @@ describe('dead letters', () => {
     // The notification was recorded, on both channels, before the webhook was called.
     expect(await notificationRows(orderId)).toEqual([{ channel: 'log' }, { channel: 'webhook' }]);
     expect((await deadLetters('?status=dead')).map((candidate) => candidate.id)).toContain(letter.id);
-    const [{ count: stored }] = await app.db.query<{ count: string }>(
-      'SELECT count(*) FROM deadletter.events WHERE subscription = $1 AND subject = $2 AND attempts = $3 AND error_code = $4',
-      [CALL_WEBHOOK, orderId, NOTIFY_ATTEMPTS, 'NOTIFICATION_WEBHOOK_UNAVAILABLE'],
-    );
+    const [{ count: stored }] = await app.db.query<{ count: string }>('SELECT count(*) FROM deadletter.events WHERE subscription = $1 AND subject = $2 AND attempts = $3 AND error_code = $4', [
+      CALL_WEBHOOK,
+      orderId,
+      NOTIFY_ATTEMPTS,
+      'NOTIFICATION_WEBHOOK_UNAVAILABLE',
+    ]);
     expect(Number(stored)).toBe(1);
     // The order's timeline shows every failed attempt of that subscription, the last one dead-lettered.
     const { body: order } = await app.http('GET', `/orders/${orderId}`);

@@ -43,7 +43,15 @@ describe('delivery timeouts', () => {
   });
 
   const notification = (title: string) =>
-    new CloudEvent({ id: randomUUID(), source: 'notification', type: 'com.toolsku.notification.send', subject: 'order-1', notificationchannel: 'webhook', datacontenttype: 'application/json', data: { orderId: 'order-1', userId: 'slow', channel: 'webhook', title, body: 'b' } });
+    new CloudEvent({
+      id: randomUUID(),
+      source: 'notification',
+      type: 'com.toolsku.notification.send',
+      subject: 'order-1',
+      notificationchannel: 'webhook',
+      datacontenttype: 'application/json',
+      data: { orderId: 'order-1', userId: 'slow', channel: 'webhook', title, body: 'b' },
+    });
 
   async function post(event: CloudEvent<unknown>): Promise<{ status: number; backendAlive: boolean }> {
     const message = HTTP.binary(event);

@@ -59,7 +59,10 @@ describe('hostile input at the edge', () => {
       const url = new URL(app.url);
       const sent = http({ host: url.hostname, port: url.port, path, method: 'GET', headers: { authorization: 'Bearer test-admin-token-0123456789' } }, (response) => {
         let text = '';
-        response.setEncoding('utf8').on('data', (chunk) => (text += chunk)).on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined }));
+        response
+          .setEncoding('utf8')
+          .on('data', (chunk) => (text += chunk))
+          .on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined }));
       });
       sent.on('error', reject).end();
     });

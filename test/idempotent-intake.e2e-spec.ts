@@ -116,9 +116,7 @@ describe('idempotent order intake', () => {
     }
 
     async function waitingOnLocks(): Promise<number> {
-      const [row] = await app.db.query<{ waiting: number }>(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%idempotency_keys%'`,
-      );
+      const [row] = await app.db.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%idempotency_keys%'`);
       return row.waiting;
     }
   });

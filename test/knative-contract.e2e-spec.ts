@@ -65,7 +65,15 @@ const CONTRACTS: Contract[] = [
 function event(type: string, data: unknown, id = randomUUID()): CloudEvent<unknown> {
   // The attribute notification.send's publisher derives from the data, which the webhook's subscription filters on.
   const channel = (data as { channel?: string }).channel;
-  return new CloudEvent({ id, source: 'https://broker.example/test', type: TYPE(type), subject: (data as { orderId?: string }).orderId, datacontenttype: 'application/json', data, ...(channel ? { notificationchannel: channel } : {}) });
+  return new CloudEvent({
+    id,
+    source: 'https://broker.example/test',
+    type: TYPE(type),
+    subject: (data as { orderId?: string }).orderId,
+    datacontenttype: 'application/json',
+    data,
+    ...(channel ? { notificationchannel: channel } : {}),
+  });
 }
 
 async function post(url: string, message: { headers: Record<string, unknown>; body: unknown }): Promise<number> {
@@ -86,7 +94,8 @@ describe('each built bundle keeps the Knative contract', () => {
       build = buildSplitBundles();
       db = await createTestDatabase();
       const kSink = await sink.start();
-      for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter']) processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink, K_CE_OVERRIDES: '{"extensions":{"cluster":"test"}}' }));
+      for (const module of [...CONTRACTS.map((contract) => contract.module), 'deadletter'])
+        processes.set(module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: kSink, K_CE_OVERRIDES: '{"extensions":{"cluster":"test"}}' }));
       await Promise.all([...processes.values()].map((process) => process.start()));
     })();
     return started;
@@ -183,7 +192,12 @@ describe('each built bundle keeps the Knative contract', () => {
 
       const stored = (await deadLetters()).filter((candidate) => candidate.eventId === original.id);
       expect(stored).toEqual([
-        expect.objectContaining({ subscription: 'payment-take-payment-when-payment-requested', errorCode: 'HTTP_503', errorMessage: 'delivery to http://payment.order-events.svc.cluster.local failed: gateway down', status: 'dead' }),
+        expect.objectContaining({
+          subscription: 'payment-take-payment-when-payment-requested',
+          errorCode: 'HTTP_503',
+          errorMessage: 'delivery to http://payment.order-events.svc.cluster.local failed: gateway down',
+          status: 'dead',
+        }),
       ]);
       const replay = await fetch(`${url('deadletter')}/dead-letters/${stored[0].id}/replay`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(replay.status).toBe(200);
@@ -268,7 +282,12 @@ describe('each built bundle keeps the Knative contract', () => {
     const held: ServerResponse[] = [];
     const webhook = createServer((request, response) => void request.resume().on('end', () => held.push(response))).listen(0, '127.0.0.1');
     await once(webhook, 'listening');
-    const notification = new BundleProcess('notification', build.dir, { DATABASE_URL: db.url, K_SINK: sink.url, NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`, NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('knative-contract-test-secret-0123').toString('base64')}` });
+    const notification = new BundleProcess('notification', build.dir, {
+      DATABASE_URL: db.url,
+      K_SINK: sink.url,
+      NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/`,
+      NOTIFICATION_WEBHOOK_SECRET: `whsec_${Buffer.from('knative-contract-test-secret-0123').toString('base64')}`,
+    });
     try {
       await notification.start();
       const orderId = randomUUID();

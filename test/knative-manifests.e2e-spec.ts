@@ -195,14 +195,25 @@ describe('Knative manifests (deploy/knative)', () => {
 
     it('validates every document against the Knative CRD or Kubernetes schema of its kind', () => {
       const kinds = new Set(built.map((manifest) => `${manifest.apiVersion} ${manifest.kind}`));
-      expect([...kinds].sort()).toEqual(['batch/v1 Job', 'eventing.knative.dev/v1 Broker', 'eventing.knative.dev/v1 Trigger', 'eventing.knative.dev/v1alpha1 EventPolicy', 'networking.k8s.io/v1 NetworkPolicy', 'serving.knative.dev/v1 Service', 'sources.knative.dev/v1 SinkBinding', 'v1 ConfigMap', 'v1 Namespace']);
+      expect([...kinds].sort()).toEqual([
+        'batch/v1 Job',
+        'eventing.knative.dev/v1 Broker',
+        'eventing.knative.dev/v1 Trigger',
+        'eventing.knative.dev/v1alpha1 EventPolicy',
+        'networking.k8s.io/v1 NetworkPolicy',
+        'serving.knative.dev/v1 Service',
+        'sources.knative.dev/v1 SinkBinding',
+        'v1 ConfigMap',
+        'v1 Namespace',
+      ]);
       for (const manifest of built) expect(schemaErrors(manifest)).toEqual([]);
     });
 
     it('puts everything in one namespace, the Broker config included, and creates that Namespace', () => {
       const [namespace, ...others] = built.filter((manifest) => manifest.kind === 'Namespace');
       expect(others).toEqual([]);
-      for (const manifest of built.filter((m) => m.kind !== 'Namespace')) expect({ kind: manifest.kind, name: manifest.metadata.name, namespace: manifest.metadata.namespace }).toEqual({ kind: manifest.kind, name: manifest.metadata.name, namespace: namespace.metadata.name });
+      for (const manifest of built.filter((m) => m.kind !== 'Namespace'))
+        expect({ kind: manifest.kind, name: manifest.metadata.name, namespace: manifest.metadata.namespace }).toEqual({ kind: manifest.kind, name: manifest.metadata.name, namespace: namespace.metadata.name });
       const [broker] = built.filter((manifest) => manifest.kind === 'Broker');
       expect(built).toContainEqual(expect.objectContaining({ kind: 'ConfigMap', metadata: expect.objectContaining({ name: broker.spec.config.name, namespace: namespace.metadata.name }) }));
       for (const manifest of built) expect(manifest.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'order-events' });
@@ -278,11 +289,16 @@ describe('Knative manifests (deploy/knative)', () => {
     }
   });
 
-  it('puts each subscription\'s when into its Trigger, so the webhook\'s Service is not woken for a notification on another channel', () => {
+  it("puts each subscription's when into its Trigger, so the webhook's Service is not woken for a notification on another channel", () => {
     const byName = Object.fromEntries(triggers.map((t) => [t.metadata.name, t.spec]));
     expect(byName['notification-call-webhook-when-notification-send'].filters).toEqual([{ exact: { type: 'com.toolsku.notification.send' } }, { exact: { notificationchannel: 'webhook' } }]);
     expect(triggers.filter((t) => t.spec.filters).map((t) => t.metadata.name)).toEqual(['notification-call-webhook-when-notification-send']);
-    expect(triggers.filter((t) => t.metadata.annotations).map((t) => t.metadata.name).sort()).toEqual(['orders-mark-reserved-when-payment-requested', 'orders-reject-when-stock-insufficient', 'orders-settle-when-payment-result']);
+    expect(
+      triggers
+        .filter((t) => t.metadata.annotations)
+        .map((t) => t.metadata.name)
+        .sort(),
+    ).toEqual(['orders-mark-reserved-when-payment-requested', 'orders-reject-when-stock-insufficient', 'orders-settle-when-payment-result']);
   });
 
   it('drops the dead-letter sink of a subscription declared with deadLetter: false', () => {
@@ -370,7 +386,12 @@ describe('Knative manifests (deploy/knative)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
       try {
         // A stand-in kubectl that checks its arguments and answers as `get ksvc -o json` does.
-        const answer = { items: [{ metadata: { name: 'orders' }, status: { latestReadyRevisionName: 'orders-00004' } }, { metadata: { name: 'payment' }, status: {} }] };
+        const answer = {
+          items: [
+            { metadata: { name: 'orders' }, status: { latestReadyRevisionName: 'orders-00004' } },
+            { metadata: { name: 'payment' }, status: {} },
+          ],
+        };
         writeFileSync(join(dir, 'kubectl'), `#!/bin/sh\n[ "$*" = "-n shop get ksvc -o json" ] || exit 3\necho '${JSON.stringify(answer)}'\n`);
         chmodSync(join(dir, 'kubectl'), 0o755);
         expect(readyRevisionsInCluster('shop', join(dir, 'kubectl'))).toEqual({ orders: 'orders-00004' });

@@ -37,7 +37,12 @@ function eventPolicyValidator(ajv: Ajv): ValidateFunction {
   const schema = strict(crd.spec.versions.find((version: { name: string }) => version.name === 'v1alpha1').schema.openAPIV3Schema);
   schema.properties.apiVersion = { const: 'eventing.knative.dev/v1alpha1' };
   schema.properties.kind = { const: 'EventPolicy' };
-  schema.properties.metadata = { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 63 }, labels: { type: 'object', additionalProperties: { type: 'string' } } }, additionalProperties: false };
+  schema.properties.metadata = {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', maxLength: 63 }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
+    additionalProperties: false,
+  };
   return ajv.compile({ ...schema, required: ['apiVersion', 'kind', 'metadata', 'spec'] });
 }
 
@@ -71,9 +76,19 @@ describe('the Knative trust boundary manifests', () => {
   it("admit to each Service only the Broker's Triggers that deliver there, and to the deadletter Service only the Broker's dead-letter deliveries", () => {
     const senders = Object.fromEntries(eventPolicies.map((policy) => [policy.spec.to[0].ref.name, policy.spec.from.map((from: Doc) => `${from.ref.kind}/${from.ref.name}`).sort()]));
     for (const module of MODULE_NAMES.filter((name) => name !== DEAD_LETTER_SERVICE)) {
-      expect(senders[module]).toEqual(subscriptions.filter((subscription) => subscription.subscriber === module).map((subscription) => `Trigger/${subscription.name}`).sort());
+      expect(senders[module]).toEqual(
+        subscriptions
+          .filter((subscription) => subscription.subscriber === module)
+          .map((subscription) => `Trigger/${subscription.name}`)
+          .sort(),
+      );
     }
-    expect(senders[DEAD_LETTER_SERVICE]).toEqual(subscriptions.filter((subscription) => subscription.delivery.deadLetter).map((subscription) => `Trigger/${subscription.name}`).sort());
+    expect(senders[DEAD_LETTER_SERVICE]).toEqual(
+      subscriptions
+        .filter((subscription) => subscription.delivery.deadLetter)
+        .map((subscription) => `Trigger/${subscription.name}`)
+        .sort(),
+    );
   });
 
   it('keep every Service but orders cluster-local, and ask for tokens with each Service audience', () => {

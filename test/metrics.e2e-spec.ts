@@ -102,7 +102,11 @@ describe('GET /metrics', () => {
     // A poison event is not retried.
     expect(total(samples, 'events_retried_total', { type: 'payment.result' })).toBe(0);
 
-    const unbounded = samples.flatMap((sample) => Object.entries(sample.labels).filter(([, value]) => UUID.test(value)).map(([key, value]) => `${sample.name}{${key}="${value}"}`));
+    const unbounded = samples.flatMap((sample) =>
+      Object.entries(sample.labels)
+        .filter(([, value]) => UUID.test(value))
+        .map(([key, value]) => `${sample.name}{${key}="${value}"}`),
+    );
     expect(unbounded).toEqual([]);
   });
 

@@ -155,7 +155,12 @@ describe('the built app, as operators see it', () => {
         trace_id: created.traceId,
       }),
     ]);
-    expect(lines.filter((line) => line.subject === orderId && line.outcome).map((line) => line.outcome).sort()).toEqual([...Array(7).fill('handled'), 'skipped']);
+    expect(
+      lines
+        .filter((line) => line.subject === orderId && line.outcome)
+        .map((line) => line.outcome)
+        .sort(),
+    ).toEqual([...Array(7).fill('handled'), 'skipped']);
     // A quiet start: what runs, how events travel, which database (no password), who may call, where it listens.
     const database = new URL(db.url);
     expect(lines.filter((line) => line.context === 'Startup').map((line) => line.msg)).toEqual([
@@ -186,7 +191,10 @@ describe('the built app, as operators see it', () => {
     const badPort = spawnSync(process.execPath, [MAIN], { env: { ...env, PORT: 'eighty' }, encoding: 'utf8' });
     const badUrl = spawnSync(process.execPath, [MAIN], { env: { ...env, DATABASE_URL: `mysql://app:${DB_PASSWORD}@127.0.0.1/orders` }, encoding: 'utf8' });
 
-    for (const [key, run] of [['PORT', badPort], ['DATABASE_URL', badUrl]] as const) {
+    for (const [key, run] of [
+      ['PORT', badPort],
+      ['DATABASE_URL', badUrl],
+    ] as const) {
       expect(run.status).toBe(1);
       const lines = parsedLines(`${run.stdout}${run.stderr}`.split('\n').filter(Boolean));
       expect(lines).toEqual([expect.objectContaining({ level: 'fatal', code: 'CONFIG_INVALID', msg: expect.stringContaining(key) })]);

@@ -56,7 +56,16 @@ describe('order-events CLI', () => {
     const placed = await cli(['place', '--user', 'carol', '--item', 'SKU-003:1', '--item', 'SKU-001:1', '--wait', '--json']);
     expect(placed.code).toBe(0);
     const order = JSON.parse(placed.stdout);
-    expect(order).toEqual(expect.objectContaining({ userId: 'carol', status: 'paid', items: [{ sku: 'SKU-003', quantity: 1 }, { sku: 'SKU-001', quantity: 1 }] }));
+    expect(order).toEqual(
+      expect.objectContaining({
+        userId: 'carol',
+        status: 'paid',
+        items: [
+          { sku: 'SKU-003', quantity: 1 },
+          { sku: 'SKU-001', quantity: 1 },
+        ],
+      }),
+    );
     const read = await cli(['order', order.orderId, '--json']);
     expect(JSON.parse(read.stdout)).toEqual(expect.objectContaining({ orderId: order.orderId, timeline: expect.arrayContaining([expect.objectContaining({ type: 'com.toolsku.order.created' })]) }));
     expect(JSON.parse((await cli(['stock', 'SKU-003', '--json'])).stdout)).toEqual(expect.objectContaining({ sku: 'SKU-003', currency: 'USD' }));
@@ -74,13 +83,16 @@ describe('order-events CLI', () => {
   it('lists dead letters by subscription and replays them', async () => {
     const placed = await cli(['place', '--user', 'erin', '--item', 'SKU-001:1', '--json']);
     const { orderId } = JSON.parse(placed.stdout);
-    const letter = await eventually(async () => {
-      const run = await cli(['dead-letters', 'list', '--subscription', CALL_WEBHOOK, '--json']);
-      expect(run.code).toBe(0);
-      const found = JSON.parse(run.stdout).items.find((item: { subject: string }) => item.subject === orderId);
-      expect(found).toBeDefined();
-      return found as { id: string };
-    }, { timeoutMs: 60_000 });
+    const letter = await eventually(
+      async () => {
+        const run = await cli(['dead-letters', 'list', '--subscription', CALL_WEBHOOK, '--json']);
+        expect(run.code).toBe(0);
+        const found = JSON.parse(run.stdout).items.find((item: { subject: string }) => item.subject === orderId);
+        expect(found).toBeDefined();
+        return found as { id: string };
+      },
+      { timeoutMs: 60_000 },
+    );
     const listed = await cli(['dead-letters', 'list', '--subscription', CALL_WEBHOOK]);
     expect(listed.stdout).toMatch(new RegExp(`${letter.id}\\s+dead\\s+${CALL_WEBHOOK}\\s+notification.send\\s+NOTIFICATION_WEBHOOK_UNAVAILABLE\\s+${orderId}`));
 

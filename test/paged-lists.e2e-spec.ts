@@ -18,7 +18,12 @@ describe('paged lists', () => {
     let cursor: string | null = null;
     do {
       const separator = path.includes('?') ? '&' : '?';
-      const { status, body }: { status: number; body: { items: { id?: string; orderId?: string }[]; nextCursor: string | null } } = await app.http('GET', `${path}${separator}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, undefined, { admin: true });
+      const { status, body }: { status: number; body: { items: { id?: string; orderId?: string }[]; nextCursor: string | null } } = await app.http(
+        'GET',
+        `${path}${separator}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        undefined,
+        { admin: true },
+      );
       expect(status).toBe(200);
       pages.push(body.items.length);
       ids.push(...body.items.map((item) => (item.id ?? item.orderId)!));

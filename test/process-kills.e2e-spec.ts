@@ -50,7 +50,13 @@ describe('module processes over Kafka killed at random and at their worst moment
     const answers = await Promise.all(
       Array.from({ length: count }, (_, n) => {
         // Two SKUs, sometimes both (named either way round), mixed quantities; every fifth card declined.
-        const items = n % 3 === 0 ? [{ sku: skus[1], quantity: 2 }, { sku: skus[0], quantity: 1 }] : [{ sku: skus[0], quantity: 1 + (n % 2) }];
+        const items =
+          n % 3 === 0
+            ? [
+                { sku: skus[1], quantity: 2 },
+                { sku: skus[0], quantity: 1 },
+              ]
+            : [{ sku: skus[0], quantity: 1 + (n % 2) }];
         return http('POST', '/orders', { userId: `${label}-${n}`, items, ...(n % 5 === 0 ? { paymentMethod: 'test_decline' } : {}) }).catch(() => undefined);
       }),
     );
@@ -74,7 +80,9 @@ describe('module processes over Kafka killed at random and at their worst moment
     const duplicatesBefore = duplicateDeliveries(allLines());
 
     // Each module once, in a random order; even cycles kill while the orders come in, odd ones once they are in.
-    const victims = VICTIMS.map((module) => ({ module, draw: randomInt(1_000_000) })).sort((a, b) => a.draw - b.draw).map(({ module }) => module);
+    const victims = VICTIMS.map((module) => ({ module, draw: randomInt(1_000_000) }))
+      .sort((a, b) => a.draw - b.draw)
+      .map(({ module }) => module);
     for (const [cycle, victim] of victims.entries()) {
       const wave = placeWave(`kill-${run}-${cycle}`, WAVE, skus);
       if (cycle % 2 === 1) accepted.push(...(await wave));
@@ -154,11 +162,14 @@ describe('module processes over Kafka killed at random and at their worst moment
         const placed = await http('POST', '/orders', { userId: `stale-${run}-${tries}`, items: [{ sku: skus[0], quantity: 1 }] });
         expect(placed.status).toBe(202);
         accepted.push((orderId = placed.body.orderId));
-        const handler = await eventually(() => {
-          const found = members.find((app) => reserved(app, orderId, 'handled'));
-          if (!found) throw new Error(`order ${orderId} not reserved yet`);
-          return found;
-        }, { timeoutMs: 30_000, intervalMs: 10 });
+        const handler = await eventually(
+          () => {
+            const found = members.find((app) => reserved(app, orderId, 'handled'));
+            if (!found) throw new Error(`order ${orderId} not reserved yet`);
+            return found;
+          },
+          { timeoutMs: 30_000, intervalMs: 10 },
+        );
         handler.suspend();
         suspended = handler;
         const moved = [...(await ends())].filter(([partition, end]) => end > start.get(partition)!).map(([partition]) => partition);

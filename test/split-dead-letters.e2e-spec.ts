@@ -29,7 +29,13 @@ describe('the five Knative Services behind the Broker double', () => {
   });
 
   const deadLettersOf = async (eventId: string) => {
-    const { status, body } = await request<{ items: Array<{ id: string; subscription: string; eventId: string; errorCode: string; errorMessage: string; status: string }> }>(topology.url, 'GET', '/dead-letters', undefined, { admin: true });
+    const { status, body } = await request<{ items: Array<{ id: string; subscription: string; eventId: string; errorCode: string; errorMessage: string; status: string }> }>(
+      topology.url,
+      'GET',
+      '/dead-letters',
+      undefined,
+      { admin: true },
+    );
     expect(status).toBe(200);
     return body.items.filter((letter) => letter.eventId === eventId).sort((a, b) => a.subscription.localeCompare(b.subscription));
   };
@@ -40,13 +46,25 @@ describe('the five Knative Services behind the Broker double', () => {
     const { orderId } = placed.body;
     await eventually(async () => expect((await request(topology.url, 'GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'paid' }));
     const events = () => topology.broker.accepted.filter((event) => event.subject === orderId);
-    await eventually(() => expect(events().map((event) => event.type).sort()).toEqual(['com.toolsku.notification.send', 'com.toolsku.order.created', 'com.toolsku.payment.request', 'com.toolsku.payment.result']));
+    await eventually(() =>
+      expect(
+        events()
+          .map((event) => event.type)
+          .sort(),
+      ).toEqual(['com.toolsku.notification.send', 'com.toolsku.order.created', 'com.toolsku.payment.request', 'com.toolsku.payment.result']),
+    );
 
     const triggers = generatedTriggers();
     for (const event of events()) {
       expect(event.partitionkey).toBe(orderId);
       for (const trigger of triggers) {
-        await eventually(() => expect({ trigger: trigger.name, type: event.type, delivered: topology.broker.deliveredThrough(trigger.name, event.id) }).toEqual({ trigger: trigger.name, type: event.type, delivered: passes(trigger, event) ? 1 : 0 }));
+        await eventually(() =>
+          expect({ trigger: trigger.name, type: event.type, delivered: topology.broker.deliveredThrough(trigger.name, event.id) }).toEqual({
+            trigger: trigger.name,
+            type: event.type,
+            delivered: passes(trigger, event) ? 1 : 0,
+          }),
+        );
       }
     }
     const woken = (trigger: string) => topology.broker.attempts.filter((attempt) => attempt.trigger === trigger && events().some((event) => event.id === attempt.eventId));
@@ -90,7 +108,9 @@ describe('the Broker double', () => {
       if (calls > 1) answer.writeHead(204).end();
     }).listen(0, '127.0.0.1');
     await once(subscriber, 'listening');
-    const broker = new BrokerDouble([{ name: 'slow', attributes: { type: 'com.example.slow' }, subscriber: 'slow', ordered: false, delivery: { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.01S', timeout: 'PT2S' } }]);
+    const broker = new BrokerDouble([
+      { name: 'slow', attributes: { type: 'com.example.slow' }, subscriber: 'slow', ordered: false, delivery: { retry: 1, backoffPolicy: 'linear', backoffDelay: 'PT0.01S', timeout: 'PT2S' } },
+    ]);
     try {
       await broker.start();
       broker.serve('slow', `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/`);

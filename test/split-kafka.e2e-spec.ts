@@ -127,11 +127,14 @@ describe('five module processes over Kafka', () => {
   it('stores the dead letters of subscriptions in other processes, and replays one to its own subscription only', async () => {
     const { eventId } = await publishPoisonPaymentResult(topology.db);
 
-    const letters = await eventually(async () => {
-      const found = await deadLetters((letter) => letter.eventId === eventId);
-      expect(found.map((letter) => letter.subscription).sort()).toEqual(PAYMENT_RESULT_SUBSCRIPTIONS);
-      return found;
-    }, { timeoutMs: 30_000 });
+    const letters = await eventually(
+      async () => {
+        const found = await deadLetters((letter) => letter.eventId === eventId);
+        expect(found.map((letter) => letter.subscription).sort()).toEqual(PAYMENT_RESULT_SUBSCRIPTIONS);
+        return found;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(letters.every((letter) => letter.errorCode === 'EVENT_MALFORMED' && letter.attempts === 1)).toBe(true);
     const settle = letters.find((letter) => letter.subscription === 'orders-settle-when-payment-result');
 
@@ -139,11 +142,14 @@ describe('five module processes over Kafka', () => {
     expect(replayed).toMatchObject({ status: 200, body: { id: settle.id, status: 'replayed' } });
 
     // Still poison: the orders process dead-letters it again, and no other subscription sees it.
-    const again = await eventually(async () => {
-      const found = await deadLetters((letter) => letter.eventId === eventId && letter.status === 'dead' && letter.id !== settle.id && letter.subscription === settle.subscription);
-      expect(found).toHaveLength(1);
-      return found[0];
-    }, { timeoutMs: 30_000 });
+    const again = await eventually(
+      async () => {
+        const found = await deadLetters((letter) => letter.eventId === eventId && letter.status === 'dead' && letter.id !== settle.id && letter.subscription === settle.subscription);
+        expect(found).toHaveLength(1);
+        return found[0];
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(again).toMatchObject({ errorCode: 'EVENT_MALFORMED', eventType: 'com.toolsku.payment.result' });
     expect((await deadLetters((letter) => letter.eventId === eventId)).map((letter) => letter.subscription).sort()).toEqual([...PAYMENT_RESULT_SUBSCRIPTIONS, settle.subscription].sort());
   });

@@ -58,14 +58,40 @@ describe('scarce stock taken by two app processes, several transactions each', (
     const [a, b, c] = skus;
     // Each pair of SKUs named in both orders, with unequal quantities, and a three-SKU order both ways round.
     const shapes: Line[][] = [
-      [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }],
-      [{ sku: b, quantity: 1 }, { sku: a, quantity: 2 }],
-      [{ sku: c, quantity: 2 }, { sku: b, quantity: 1 }],
-      [{ sku: b, quantity: 2 }, { sku: c, quantity: 1 }],
-      [{ sku: a, quantity: 1 }, { sku: c, quantity: 3 }],
-      [{ sku: c, quantity: 1 }, { sku: a, quantity: 1 }],
-      [{ sku: c, quantity: 1 }, { sku: b, quantity: 1 }, { sku: a, quantity: 1 }],
-      [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }, { sku: c, quantity: 1 }],
+      [
+        { sku: a, quantity: 1 },
+        { sku: b, quantity: 2 },
+      ],
+      [
+        { sku: b, quantity: 1 },
+        { sku: a, quantity: 2 },
+      ],
+      [
+        { sku: c, quantity: 2 },
+        { sku: b, quantity: 1 },
+      ],
+      [
+        { sku: b, quantity: 2 },
+        { sku: c, quantity: 1 },
+      ],
+      [
+        { sku: a, quantity: 1 },
+        { sku: c, quantity: 3 },
+      ],
+      [
+        { sku: c, quantity: 1 },
+        { sku: a, quantity: 1 },
+      ],
+      [
+        { sku: c, quantity: 1 },
+        { sku: b, quantity: 1 },
+        { sku: a, quantity: 1 },
+      ],
+      [
+        { sku: a, quantity: 2 },
+        { sku: b, quantity: 1 },
+        { sku: c, quantity: 1 },
+      ],
     ];
     const orders = Array.from({ length: ORDERS }, (_, n) => shapes[n % shapes.length]);
 
@@ -88,9 +114,7 @@ describe('scarce stock taken by two app processes, several transactions each', (
     const logs = inventories.flatMap((app) => app.lines());
     expect(logs.filter((line) => /40P01|deadlock/i.test(line))).toEqual([]);
 
-    const stock = Object.fromEntries(
-      (await db.query<{ sku: string; available: number }>('SELECT sku, available FROM inventory.stock WHERE sku = ANY($1::text[])', [skus])).map((row) => [row.sku, row.available]),
-    );
+    const stock = Object.fromEntries((await db.query<{ sku: string; available: number }>('SELECT sku, available FROM inventory.stock WHERE sku = ANY($1::text[])', [skus])).map((row) => [row.sku, row.available]));
     const sold: Record<string, number> = Object.fromEntries(skus.map((sku) => [sku, 0]));
     orders.forEach((items, n) => {
       if (statuses.get(orderIds[n]) === 'paid') for (const { sku, quantity } of items) sold[sku] += quantity;

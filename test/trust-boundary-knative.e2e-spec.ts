@@ -62,7 +62,11 @@ describe('the five Knative Services behind the Broker double, with sender authen
       ['a token signed with an unknown key', () => bearer(trigger, service, { unknownKey: true }), UNAUTHENTICATED],
       ['an unsigned token (alg: none)', async () => ({ authorization: `Bearer ${topology.issuer.unsigned(trigger, service)}` }), UNAUTHENTICATED],
       ["another namespace's workload with a token for this Service", () => bearer('system:serviceaccount:other-team:default', service), FORBIDDEN],
-      ...(service === 'deadletter' ? [] : ([["a workload of the namespace, not the Broker, with a token for this Service", () => bearer(`system:serviceaccount:${NAMESPACE}:default`, service), FORBIDDEN]] as Array<[string, () => Promise<Record<string, string>>, object]>)),
+      ...(service === 'deadletter'
+        ? []
+        : ([['a workload of the namespace, not the Broker, with a token for this Service', () => bearer(`system:serviceaccount:${NAMESPACE}:default`, service), FORBIDDEN]] as Array<
+            [string, () => Promise<Record<string, string>>, object]
+          >)),
     ];
   };
 
@@ -81,7 +85,10 @@ describe('the five Knative Services behind the Broker double, with sender authen
   });
 
   const intake = (subscription: string, event: { id: string; type: string; data: unknown }, headers: Record<string, string>) =>
-    postEvent(`${topology.processes.deadletter.url}/dead-letters/intake?subscription=${subscription}`, { id: event.id, source: 'inventory', type: TYPE(event.type) }, event.data, { 'ce-knativeerrorcode': '500', ...headers });
+    postEvent(`${topology.processes.deadletter.url}/dead-letters/intake?subscription=${subscription}`, { id: event.id, source: 'inventory', type: TYPE(event.type) }, event.data, {
+      'ce-knativeerrorcode': '500',
+      ...headers,
+    });
   const lettersOf = (eventId: string) => topology.db.query('SELECT subscription, status FROM deadletter.events WHERE event_id = $1', [eventId]);
   const deadLetterToken = (subscription: string) => bearer(triggerIdentity(subscription, NAMESPACE), 'deadletter');
   const paymentRequest = (orderId: string) => ({ id: randomUUID(), type: 'payment.request', data: { orderId, userId: 'dead-letters', amount: '12.34', currency: 'USD', method: 'card' } });

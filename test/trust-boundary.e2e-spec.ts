@@ -90,7 +90,9 @@ describe('the monolith started without EVENTS_INGRESS_TOKEN', () => {
         headers: { ...(authorization ? { authorization } : {}), 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': 'storefront', 'ce-type': 'com.toolsku.order.created', 'content-type': 'application/json' },
         body: JSON.stringify({ orderId: randomUUID(), userId: 'u', items: [{ sku: 'SKU-001', quantity: 1 }] }),
       });
-      expect({ status: response.status, code: ((await response.json()) as { code: string }).code }).toEqual(authorization ? { status: 401, code: 'EVENT_SENDER_UNAUTHENTICATED' } : { status: 403, code: 'EVENTS_INGRESS_CLOSED' });
+      expect({ status: response.status, code: ((await response.json()) as { code: string }).code }).toEqual(
+        authorization ? { status: 401, code: 'EVENT_SENDER_UNAUTHENTICATED' } : { status: 403, code: 'EVENTS_INGRESS_CLOSED' },
+      );
     }
   });
 });

@@ -29,7 +29,7 @@ if (require.main === module) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { start } = require('faas-js-runtime') as { start(fn: unknown, options: object): Promise<import('node:net').Server> };
   // '0', not 0: the runtime replaces a falsy port with 8080.
-  start({ handle }, { port: '0', logLevel: 'warn' }).then((server) => {
+  void start({ handle }, { port: '0', logLevel: 'warn' }).then((server) => {
     const address = server.address();
     process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
   });

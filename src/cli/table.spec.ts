@@ -3,7 +3,15 @@ import { printable, table, timelineTable } from './table';
 
 describe('CLI tables', () => {
   it('align columns and show control characters from the service as ?', () => {
-    expect(table(['A', 'B'], [['x', 'one'], ['long\x1b[31m', 'two']])).toBe('A          B\nx          one\nlong?[31m  two');
+    expect(
+      table(
+        ['A', 'B'],
+        [
+          ['x', 'one'],
+          ['long\x1b[31m', 'two'],
+        ],
+      ),
+    ).toBe('A          B\nx          one\nlong?[31m  two');
     expect(printable('a\u009bb\nc')).toBe('a?b?c');
   });
 

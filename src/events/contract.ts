@@ -21,11 +21,6 @@ export interface EventContract<S extends z.ZodType = z.ZodType> {
 
 export type EventData<C extends EventContract> = z.output<C['schema']>;
 
-export function defineEvent<S extends z.ZodType>(
-  name: EventTypeName,
-  source: string,
-  schema: S,
-  options: { external?: boolean; attributes?: EventContract<S>['attributes'] } = {},
-): EventContract<S> {
+export function defineEvent<S extends z.ZodType>(name: EventTypeName, source: string, schema: S, options: { external?: boolean; attributes?: EventContract<S>['attributes'] } = {}): EventContract<S> {
   return Object.freeze({ name, source, schema, external: options.external ?? false, ...(options.attributes ? { attributes: options.attributes } : {}) });
 }

@@ -14,7 +14,7 @@ describe('money', () => {
     expect(MoneyAmount.safeParse(1e21).success).toBe(false);
   });
 
-  it('knows each currency\'s minor units from ISO 4217: USD 2, JPY 0, BHD 3', () => {
+  it("knows each currency's minor units from ISO 4217: USD 2, JPY 0, BHD 3", () => {
     expect([minorDigits('USD'), minorDigits('JPY'), minorDigits('BHD'), minorDigits('KWD')]).toEqual([2, 0, 3, 3]);
   });
 
@@ -35,7 +35,7 @@ describe('money', () => {
     expect(() => toMinorUnits('1.234', 'USD')).toThrow("1.234 has more fraction digits than USD's 2");
   });
 
-  it('checks an event\'s amounts against its currency', () => {
+  it("checks an event's amounts against its currency", () => {
     const Priced = z.object({ amount: MoneyAmount, currency: z.string() }).superRefine(amountsInCurrency((value) => [value.amount]));
     expect(Priced.safeParse({ amount: '1.250', currency: 'BHD' }).success).toBe(true);
     expect(Priced.safeParse({ amount: '12.5', currency: 'JPY' }).error?.issues[0]).toMatchObject({ path: ['currency'], message: expect.stringContaining("JPY's 0") });

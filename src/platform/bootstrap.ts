@@ -12,5 +12,9 @@ export function modulesToRun(env: NodeJS.ProcessEnv = process.env): ModuleName[]
 
 /** The monolith's composition root: the modules MODULES names, from the registry of every module. */
 export function startApp(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
-  return startModules(modulesToRun(env).map((name) => MODULES[name]), env, options);
+  return startModules(
+    modulesToRun(env).map((name) => MODULES[name]),
+    env,
+    options,
+  );
 }

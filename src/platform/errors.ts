@@ -9,7 +9,10 @@ export abstract class AppError extends Error {
   abstract readonly code: string;
   abstract readonly kind: ErrorKind;
 
-  constructor(message: string, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -6,7 +6,11 @@ describe('split entrypoints', () => {
   const dir = join(__dirname, 'entrypoints');
 
   it('exist for every module, so npm run build:split bundles each one', () => {
-    expect(readdirSync(dir).map((file) => basename(file, '.ts')).sort()).toEqual([...MODULE_NAMES].sort());
+    expect(
+      readdirSync(dir)
+        .map((file) => basename(file, '.ts'))
+        .sort(),
+    ).toEqual([...MODULE_NAMES].sort());
   });
 
   it('each run their own module and import no other', () => {

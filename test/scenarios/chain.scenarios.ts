@@ -55,13 +55,7 @@ const PAYMENT_SUBSCRIPTION = 'payment-take-payment-when-payment-requested';
  * bearer token; an answer that is not JSON comes back as text rather than throwing, so a gateway's error
  * page shows up in the assertion that fails.
  */
-export async function request<T = any>(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  options: { admin?: boolean; headers?: Record<string, string> } = {},
-): Promise<Response<T>> {
+export async function request<T = any>(base: string, method: string, path: string, body?: unknown, options: { admin?: boolean; headers?: Record<string, string> } = {}): Promise<Response<T>> {
   const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
   if (options.admin) headers.authorization = `Bearer ${ADMIN_TOKEN}`;
   const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
@@ -115,8 +109,7 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       await topology?.stop();
     });
 
-    const http = <T = any>(method: string, path: string, body?: unknown, options?: { admin?: boolean; headers?: Record<string, string> }): Promise<Response<T>> =>
-      request<T>(topology.url, method, path, body, options);
+    const http = <T = any>(method: string, path: string, body?: unknown, options?: { admin?: boolean; headers?: Record<string, string> }): Promise<Response<T>> => request<T>(topology.url, method, path, body, options);
 
     /** A SKU no other test touches, so stock arithmetic is exact. */
     async function freshSku(label: string, price: string, available: number): Promise<string> {
@@ -236,7 +229,9 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       // Each step names the module and subscription that handled it.
       const handledBy = await eventually(async () => {
         const { body } = await http('GET', `/orders/${orderId}`);
-        const steps = body.timeline.map((entry: TimelineEntry) => (entry.handledBy ?? []).map(({ module, subscription, attempt, outcome }) => ({ module, subscription, attempt, outcome })).sort((a, b) => a.subscription.localeCompare(b.subscription)));
+        const steps = body.timeline.map((entry: TimelineEntry) =>
+          (entry.handledBy ?? []).map(({ module, subscription, attempt, outcome }) => ({ module, subscription, attempt, outcome })).sort((a, b) => a.subscription.localeCompare(b.subscription)),
+        );
         expect(steps.map((step: unknown[]) => step.length)).toEqual([2, 2, 3, 0]);
         return steps;
       });
@@ -346,7 +341,9 @@ export function describeChainScenarios(name: string, start: () => Promise<Topolo
       const timeline = await timelineWith(orderId, ['payment.result']);
       const steps = timeline.map(({ type, subscription, module, attempt, outcome, errorCode }) => ({ type, subscription, module, attempt, outcome, errorCode }));
       const request = steps.findIndex((step) => step.type === TYPE('payment.request') && !step.outcome);
-      expect(steps.slice(request + 1, request + 3)).toEqual([1, 2].map((counted) => ({ type: TYPE('payment.request'), subscription: PAYMENT_SUBSCRIPTION, module: 'payment', attempt: attempt(counted), outcome: 'failed', errorCode: 'PAYMENT_GATEWAY_UNAVAILABLE' })));
+      expect(steps.slice(request + 1, request + 3)).toEqual(
+        [1, 2].map((counted) => ({ type: TYPE('payment.request'), subscription: PAYMENT_SUBSCRIPTION, module: 'payment', attempt: attempt(counted), outcome: 'failed', errorCode: 'PAYMENT_GATEWAY_UNAVAILABLE' })),
+      );
       expect(steps.findIndex((step) => step.type === TYPE('payment.result'))).toBeGreaterThan(request + 2);
       expect(timeline[request].handledBy).toContainEqual(expect.objectContaining({ module: 'payment', subscription: PAYMENT_SUBSCRIPTION, attempt: attempt(3), outcome: 'handled' }));
       expect(await paymentRows(orderId)).toEqual([expect.objectContaining({ status: 'succeeded' })]);

@@ -112,7 +112,11 @@ export function describeForgeries(name: string, start: () => Promise<ForgeryTarg
         const [{ available }] = await target.db.query<{ available: number }>(`SELECT available FROM inventory.stock WHERE sku = 'SKU-002'`);
 
         expect(await postEvent(`${receiver}/`, { source: 'storefront', type: TYPE('order.created') }, data)).toEqual({ status: 401, challenge: 'Bearer realm="events"', code: 'EVENT_SENDER_UNAUTHENTICATED' });
-        expect(await postEvent(`${receiver}/`, { source: 'storefront', type: TYPE('order.created') }, data, WRONG_TOKEN)).toEqual({ status: 401, challenge: 'Bearer realm="events"', code: 'EVENT_SENDER_UNAUTHENTICATED' });
+        expect(await postEvent(`${receiver}/`, { source: 'storefront', type: TYPE('order.created') }, data, WRONG_TOKEN)).toEqual({
+          status: 401,
+          challenge: 'Bearer realm="events"',
+          code: 'EVENT_SENDER_UNAUTHENTICATED',
+        });
         for (const source of ['orders', 'inventory', '/payment']) {
           expect(await postEvent(`${receiver}/`, { source, type: TYPE('order.created') }, data, PRODUCER)).toEqual({ status: 403, challenge: null, code: 'EVENT_SOURCE_RESERVED' });
         }

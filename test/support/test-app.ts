@@ -112,11 +112,14 @@ export class AppProcess {
     const { child, url } = await spawnListening([...nodeArgs(), this.main], { ...process.env, ...QUIET, ...TEST_ACCESS, ...this.env }, this.output, timeoutMs);
     this.child = child;
     this.listeningAt = url;
-    await eventually(async () => {
-      if (!isRunning(child)) throw new Error(`app exited with ${child.exitCode}: ${this.output.join('')}`);
-      const response = await fetch(`${url}/readyz`);
-      if (response.status !== 200) throw new Error(`not ready: ${response.status} ${await response.text()}`);
-    }, { timeoutMs });
+    await eventually(
+      async () => {
+        if (!isRunning(child)) throw new Error(`app exited with ${child.exitCode}: ${this.output.join('')}`);
+        const response = await fetch(`${url}/readyz`);
+        if (response.status !== 200) throw new Error(`not ready: ${response.status} ${await response.text()}`);
+      },
+      { timeoutMs },
+    );
   }
 
   /** The running process's id (undefined before start), for benchmarks that meter its CPU. */

@@ -42,7 +42,15 @@ describe('dead-lettered events', () => {
 
     const stored = storableDeadLetter(letter);
 
-    expect(stored.event).toEqual({ specversion: '1.0', id: 'e-\ufffd', source: '/orders', type: 'com.toolsku.order.created', subject: 'o-1', datacontenttype: 'application/cloudevents+json', data_base64: expect.any(String) });
+    expect(stored.event).toEqual({
+      specversion: '1.0',
+      id: 'e-\ufffd',
+      source: '/orders',
+      type: 'com.toolsku.order.created',
+      subject: 'o-1',
+      datacontenttype: 'application/cloudevents+json',
+      data_base64: expect.any(String),
+    });
     expect(JSON.parse(Buffer.from(stored.event.data_base64 as string, 'base64').toString('utf8'))).toEqual(hostile);
     expect(stored.errorMessage).toMatch(/^type not in the catalog \(stored base64-encoded: .*NUL/);
     expect(JSON.stringify(stored)).not.toMatch(/\\u0000|\\ud[89a-f]/);

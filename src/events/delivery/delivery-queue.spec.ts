@@ -73,10 +73,15 @@ describe('DeliveryQueue', () => {
 
   it('refuses an arrival at once, with a retryable error, when maxWaiting already wait', async () => {
     const gate = deferred();
-    const queue = new DeliveryQueue<number, number>(1, 10, async (items) => {
-      await gate.promise;
-      return items.map((value) => ({ value }));
-    }, 2);
+    const queue = new DeliveryQueue<number, number>(
+      1,
+      10,
+      async (items) => {
+        await gate.promise;
+        return items.map((value) => ({ value }));
+      },
+      2,
+    );
     const accepted = [1, 2, 3].map((n) => queue.submit(n));
     expect(queue.depth).toBe(2);
 

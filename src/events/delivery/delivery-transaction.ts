@@ -89,7 +89,14 @@ export class DeliveryTransaction {
       }),
     );
     // Until the transaction began there is nothing to end: the work then stops at the check above.
-    return deadline.race(work, () => (queryRunner ? this.timedOut.end(queryRunner, work) : work.then(() => undefined, () => undefined)));
+    return deadline.race(work, () =>
+      queryRunner
+        ? this.timedOut.end(queryRunner, work)
+        : work.then(
+            () => undefined,
+            () => undefined,
+          ),
+    );
   }
 
   private invoke(subscription: LocalSubscription, { event, data, attempt }: Delivery): Promise<Outcome> {

@@ -49,16 +49,22 @@ describe('writing a transaction’s published events into the outbox as it commi
 
     expect(statements.filter((sql) => sql.includes('INSERT INTO events.outbox'))).toHaveLength(1);
     const rows = await outbox();
-    expect(rows.map((row) => [row.event_id, row.attempts])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+    expect(rows.map((row) => [row.event_id, row.attempts])).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
     expect(publishedIn(queryRunner).map(({ id, event: { id: eventId } }) => [id, eventId])).toEqual(rows.map((row) => [row.id, row.event_id]));
   });
 
   it('writes nothing for a transaction that rolls back', async () => {
     const before = await outbox();
-    await expect(inTransaction(async (runner) => {
-      unwrittenIn(runner).push(event('lost'));
-      throw new Error('the handler failed');
-    })).rejects.toThrow('the handler failed');
+    await expect(
+      inTransaction(async (runner) => {
+        unwrittenIn(runner).push(event('lost'));
+        throw new Error('the handler failed');
+      }),
+    ).rejects.toThrow('the handler failed');
 
     expect(await outbox()).toEqual(before);
     expect(statements.filter((sql) => sql.includes('INSERT INTO events.outbox'))).toEqual([]);

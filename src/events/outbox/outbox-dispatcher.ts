@@ -75,9 +75,7 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
   /** The ready list is full: the rest go back to the outbox, due now, for a claim once there is room. */
   private async releaseLeases(rows: LeasedEvent[]): Promise<void> {
     this.backlog = true;
-    await this.outbox
-      .release(rows.map((row) => row.id))
-      .catch((error: Error) => this.logger.error(`releasing ${rows.length} outbox rows failed: ${error.message}`));
+    await this.outbox.release(rows.map((row) => row.id)).catch((error: Error) => this.logger.error(`releasing ${rows.length} outbox rows failed: ${error.message}`));
   }
 
   private sendReady(): void {
@@ -159,25 +157,19 @@ export class OutboxDispatcher implements BeforeApplicationShutdown {
     this.flush = undefined;
     const ids = this.dispatched.splice(0);
     if (ids.length === 0) return;
-    await this.outbox
-      .markDispatched(ids)
-      .catch((error: Error) => this.logger.error(`marking ${ids.length} outbox rows dispatched failed: ${error.message}`));
+    await this.outbox.markDispatched(ids).catch((error: Error) => this.logger.error(`marking ${ids.length} outbox rows dispatched failed: ${error.message}`));
   }
 
   private async retryLater(row: LeasedEvent, error: Error): Promise<void> {
     const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(row.attempts, 16));
     this.logger.warn(`outbox event ${row.event.id} not dispatched (attempt ${row.attempts}), retrying in ${delay} ms: ${error.message}`);
-    await this.outbox
-      .retryLater(row.id, delay, error.message)
-      .catch((failure: Error) => this.logger.error(`recording a dispatch failure failed: ${failure.message}`));
+    await this.outbox.retryLater(row.id, delay, error.message).catch((failure: Error) => this.logger.error(`recording a dispatch failure failed: ${failure.message}`));
   }
 
   private async renewLeases(): Promise<void> {
     const ids = [...this.inflight.keys(), ...this.ready.map((row) => row.id)];
     if (ids.length === 0) return;
-    await this.outbox
-      .renew(ids, durationMs(this.config.EVENTS_OUTBOX_LEASE))
-      .catch((error: Error) => this.logger.error(`renewing outbox leases failed: ${error.message}`));
+    await this.outbox.renew(ids, durationMs(this.config.EVENTS_OUTBOX_LEASE)).catch((error: Error) => this.logger.error(`renewing outbox leases failed: ${error.message}`));
   }
 
   private every(ms: number, work: () => unknown): void {

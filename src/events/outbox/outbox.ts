@@ -34,20 +34,23 @@ export class Outbox {
     // Not re-validated by the SDK (`false`): the attributes are made here, the data was just parsed by its
     // contract, and the overrides were checked at start; the SDK's schema check cost more than the rest of publishing.
     const parsed = contract.schema.parse(data) as EventData<C>;
-    const event = new CloudEvent<EventData<C>>({
-      ...this.extensions,
-      ...contract.attributes?.(parsed),
-      // The CloudEvents partitioning extension: a Kafka Broker keys the record by it, so one order's events keep their order.
-      partitionkey: subject,
-      id: randomUUID(),
-      source: contract.source,
-      type: qualifiedType(contract.name, this.config.EVENT_TYPE_PREFIX),
-      subject,
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      data: parsed,
-      traceparent: this.currentTraceparent(),
-    }, false);
+    const event = new CloudEvent<EventData<C>>(
+      {
+        ...this.extensions,
+        ...contract.attributes?.(parsed),
+        // The CloudEvents partitioning extension: a Kafka Broker keys the record by it, so one order's events keep their order.
+        partitionkey: subject,
+        id: randomUUID(),
+        source: contract.source,
+        type: qualifiedType(contract.name, this.config.EVENT_TYPE_PREFIX),
+        subject,
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        data: parsed,
+        traceparent: this.currentTraceparent(),
+      },
+      false,
+    );
     this.write(event.toJSON() as CloudEventV1<unknown>);
     return event;
   }

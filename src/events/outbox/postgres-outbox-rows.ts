@@ -38,10 +38,7 @@ export class PostgresOutboxRows implements OutboxRows {
   }
 
   async renew(ids: string[], leaseMs: number): Promise<void> {
-    await this.db.query(
-      `UPDATE events.outbox o SET next_attempt_at = now() + $2 * interval '1 millisecond' FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id AND o.dispatched_at IS NULL`,
-      [ids, leaseMs],
-    );
+    await this.db.query(`UPDATE events.outbox o SET next_attempt_at = now() + $2 * interval '1 millisecond' FROM (${LOCKED_IN_ID_ORDER}) locked WHERE o.id = locked.id AND o.dispatched_at IS NULL`, [ids, leaseMs]);
   }
 
   async release(ids: string[]): Promise<void> {

@@ -32,7 +32,10 @@ export class CloudEventsReceiver {
     description:
       'CloudEvents 1.0 over HTTP: binary, structured or batch mode, data `application/json`; the types and their schemas are in docs/asyncapi.yaml. On Knative the Broker delivers here; elsewhere external producers send external types (`order.created`) with the ingress token. Every event of a request is checked before any is handled.',
     access: INGRESS_ACCESS,
-    rawBody: { contentTypes: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'], description: 'Binary mode: the data, with ce-* headers. Structured: one event. Batch: an array of events.' },
+    rawBody: {
+      contentTypes: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'],
+      description: 'Binary mode: the data, with ce-* headers. Structured: one event. Batch: an array of events.',
+    },
     responses: { 204: { description: 'Every local subscription committed the events.' } },
     errors: [MalformedEventError, UnknownEventTypeError, AmountNotInCurrencyError, BackloggedError, DeliveryTimeoutError, DeliveryBacklogFullError],
   })

@@ -28,7 +28,9 @@ export const ingressConfig = defineConfig(
       .regex(/^[^\s,]+(,[^\s,]+)*$/, 'must be a comma-separated list of OIDC subjects, each exact or ending in *')
       .optional()
       .transform((list) => list?.split(','))
-      .describe("The OIDC subjects (sub) whose Broker tokens are admitted, comma-separated, each exact or a prefix ending in * (as an EventPolicy's from.sub): the identities of the Triggers that deliver here. Unset: any subject the issuer signed for this audience."),
+      .describe(
+        "The OIDC subjects (sub) whose Broker tokens are admitted, comma-separated, each exact or a prefix ending in * (as an EventPolicy's from.sub): the identities of the Triggers that deliver here. Unset: any subject the issuer signed for this audience.",
+      ),
     K_SERVICE: z.string().optional().describe('Set by Knative Serving: the name of this Service.'),
   }),
 );

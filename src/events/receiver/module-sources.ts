@@ -7,5 +7,10 @@ export const MODULE_SOURCES: readonly string[] = ['orders', 'inventory', 'paymen
 
 /** Whether a CloudEvent `source` names one of our modules, however it is cased or slashed. */
 export function namesAModule(source: string): boolean {
-  return MODULE_SOURCES.includes(source.trim().replace(/^\/+|\/+$/g, '').toLowerCase());
+  return MODULE_SOURCES.includes(
+    source
+      .trim()
+      .replace(/^\/+|\/+$/g, '')
+      .toLowerCase(),
+  );
 }

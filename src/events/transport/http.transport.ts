@@ -50,14 +50,18 @@ export class HttpTransport implements EventTransport {
     const sink = this.sink!;
     const request = sink.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const outgoing = request(sink, { method: 'POST', headers: { ...headers, ...this.credentials.headers(), 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
-        // The answer is read either way, so the connection goes back to the keep-alive pool.
-        let answer = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (answer += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, answer }));
-        response.on('error', reject);
-      });
+      const outgoing = request(
+        sink,
+        { method: 'POST', headers: { ...headers, ...this.credentials.headers(), 'content-length': String(Buffer.byteLength(body)) }, agent: this.agent, signal: AbortSignal.timeout(this.timeoutMs) },
+        (response) => {
+          // The answer is read either way, so the connection goes back to the keep-alive pool.
+          let answer = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (answer += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, answer }));
+          response.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(body);
     });

@@ -20,18 +20,16 @@ export const InventoryInsufficient = defineEvent(
 export const PaymentRequest = defineEvent(
   EventType.PaymentRequest,
   'inventory',
-  z.object({
-    orderId: SafeText.min(1),
-    userId: SafeText.min(1),
-    amount: MoneyAmount,
-    currency: Currency,
-    method: SafeText.min(1).max(64),
-  }).superRefine(amountsInCurrency((request) => [request.amount])),
+  z
+    .object({
+      orderId: SafeText.min(1),
+      userId: SafeText.min(1),
+      amount: MoneyAmount,
+      currency: Currency,
+      method: SafeText.min(1).max(64),
+    })
+    .superRefine(amountsInCurrency((request) => [request.amount])),
 );
 
 /** `inventory.released`: a reservation was given back to stock (its payment failed). */
-export const InventoryReleased = defineEvent(
-  EventType.InventoryReleased,
-  'inventory',
-  z.object({ orderId: SafeText.min(1), items: z.array(StockLine).min(1) }),
-);
+export const InventoryReleased = defineEvent(EventType.InventoryReleased, 'inventory', z.object({ orderId: SafeText.min(1), items: z.array(StockLine).min(1) }));

@@ -5,9 +5,7 @@ import { z } from 'zod';
 export const ordersConfig = defineConfig(
   'orders',
   z.object({
-    ORDERS_IDEMPOTENCY_WINDOW: isoDuration
-      .default('P1D')
-      .describe('How long POST /orders remembers an Idempotency-Key: a retry within it returns the first order; after it the key places a new one.'),
+    ORDERS_IDEMPOTENCY_WINDOW: isoDuration.default('P1D').describe('How long POST /orders remembers an Idempotency-Key: a retry within it returns the first order; after it the key places a new one.'),
   }),
 );
 

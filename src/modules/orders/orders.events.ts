@@ -10,18 +10,20 @@ import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from
 export const OrderCreated = defineEvent(
   EventType.OrderCreated,
   'orders',
-  z.object({
-    orderId: SafeText.min(1).max(64),
-    userId: SafeText.min(1).max(128),
-    items: z
-      .array(z.object({ sku: SafeText.min(1).max(64), quantity: z.number().int().min(1).max(10_000), name: SafeText.max(200).optional(), price: MoneyAmount.optional() }))
-      .min(1)
-      .max(100),
-    total: MoneyAmount.optional(),
-    currency: Currency.default('USD'),
-    status: SafeText.max(32).optional(),
-    createdAt: z.iso.datetime({ offset: true }).optional(),
-    paymentMethod: SafeText.min(1).max(64).default('card'),
-  }).superRefine(amountsInCurrency((order) => [order.total, ...order.items.map((item) => item.price)])),
+  z
+    .object({
+      orderId: SafeText.min(1).max(64),
+      userId: SafeText.min(1).max(128),
+      items: z
+        .array(z.object({ sku: SafeText.min(1).max(64), quantity: z.number().int().min(1).max(10_000), name: SafeText.max(200).optional(), price: MoneyAmount.optional() }))
+        .min(1)
+        .max(100),
+      total: MoneyAmount.optional(),
+      currency: Currency.default('USD'),
+      status: SafeText.max(32).optional(),
+      createdAt: z.iso.datetime({ offset: true }).optional(),
+      paymentMethod: SafeText.min(1).max(64).default('card'),
+    })
+    .superRefine(amountsInCurrency((order) => [order.total, ...order.items.map((item) => item.price)])),
   { external: true },
 );

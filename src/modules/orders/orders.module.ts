@@ -17,14 +17,7 @@ import { ordersConfig } from './orders.config';
 
 @Module({
   imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order]), ConsoleModule],
-  controllers: [
-    OrdersController,
-    OrdersConsoleController,
-    RecordOrderWhenOrderCreatedHandler,
-    MarkReservedWhenPaymentRequestedHandler,
-    RejectWhenStockInsufficientHandler,
-    SettleWhenPaymentResultHandler,
-  ],
+  controllers: [OrdersController, OrdersConsoleController, RecordOrderWhenOrderCreatedHandler, MarkReservedWhenPaymentRequestedHandler, RejectWhenStockInsufficientHandler, SettleWhenPaymentResultHandler],
   providers: [OrderBook, IdempotencyKeys],
 })
 export class OrdersModule {}

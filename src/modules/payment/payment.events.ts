@@ -11,13 +11,15 @@ import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from
 export const PaymentResult = defineEvent(
   EventType.PaymentResult,
   'payment',
-  z.object({
-    orderId: SafeText.min(1),
-    userId: SafeText.min(1),
-    status: z.enum(['succeeded', 'failed']),
-    amount: MoneyAmount,
-    currency: Currency.optional(),
-    reason: SafeText.optional(),
-  }).superRefine(amountsInCurrency((result) => [result.amount])),
+  z
+    .object({
+      orderId: SafeText.min(1),
+      userId: SafeText.min(1),
+      status: z.enum(['succeeded', 'failed']),
+      amount: MoneyAmount,
+      currency: Currency.optional(),
+      reason: SafeText.optional(),
+    })
+    .superRefine(amountsInCurrency((result) => [result.amount])),
   { attributes: (result) => ({ paymentstatus: result.status }) },
 );

@@ -5,11 +5,13 @@ import { defineConfig, isoDuration } from '../config/define-config';
 export const databaseConfig = defineConfig(
   'database',
   z.object({
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional().describe('Postgres connection URL. Unset: an embedded Postgres (PGlite) in EMBEDDED_POSTGRES_DIR.'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional()
+      .describe('Postgres connection URL. Unset: an embedded Postgres (PGlite) in EMBEDDED_POSTGRES_DIR.'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20).describe('Connections this process keeps open to Postgres.'),
-    DATABASE_CONNECT_TIMEOUT: isoDuration
-      .default('PT5S')
-      .describe('Longest wait for a pooled connection (a new one included) before the request answers 503 with Retry-After.'),
+    DATABASE_CONNECT_TIMEOUT: isoDuration.default('PT5S').describe('Longest wait for a pooled connection (a new one included) before the request answers 503 with Retry-After.'),
     DATABASE_PREPARED_STATEMENTS: z.coerce
       .number()
       .int()

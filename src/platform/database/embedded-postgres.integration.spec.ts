@@ -101,10 +101,7 @@ describe('startEmbeddedPostgres', () => {
         await client.query('CREATE INDEX jobs_pending ON features.jobs (id) WHERE done_at IS NULL');
 
         const dueAt = new Date('2030-01-02T03:04:05.678Z');
-        const inserted = await client.query(
-          'INSERT INTO features.jobs (payload, amount, due_at) VALUES ($1, $2, $3) RETURNING uid, payload, amount, due_at',
-          [{ sku: 'A-1', qty: 2 }, '9007199254740993', dueAt],
-        );
+        const inserted = await client.query('INSERT INTO features.jobs (payload, amount, due_at) VALUES ($1, $2, $3) RETURNING uid, payload, amount, due_at', [{ sku: 'A-1', qty: 2 }, '9007199254740993', dueAt]);
         expect(inserted.rows).toEqual([
           {
             uid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
@@ -114,9 +111,7 @@ describe('startEmbeddedPostgres', () => {
           },
         ]);
 
-        await expect(
-          client.query('INSERT INTO features.jobs (payload, amount, due_at) VALUES ($1, $2, $3)', [{}, -1, dueAt]),
-        ).rejects.toMatchObject({ code: '23514', constraint: 'jobs_amount_check' });
+        await expect(client.query('INSERT INTO features.jobs (payload, amount, due_at) VALUES ($1, $2, $3)', [{}, -1, dueAt])).rejects.toMatchObject({ code: '23514', constraint: 'jobs_amount_check' });
 
         await client.query('BEGIN');
         await client.query('SET LOCAL enable_seqscan = off');
@@ -145,10 +140,7 @@ describe('startEmbeddedPostgres', () => {
         await client.query('INSERT INTO queue.outbox (body) SELECT unnest($1::text[])', [['a', 'b', 'c']]);
 
         await client.query('BEGIN');
-        const claimed = await client.query(
-          'SELECT id, body FROM queue.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
-          [2],
-        );
+        const claimed = await client.query('SELECT id, body FROM queue.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED', [2]);
         await client.query('UPDATE queue.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [claimed.rows.map((row) => row.id)]);
         await client.query('COMMIT');
 
@@ -258,14 +250,10 @@ describe('startEmbeddedPostgres', () => {
               await client.query('UPDATE pooled.counter SET n = $1', [rows[0].n + 1]);
             }),
           );
-          const echoes = Array.from({ length: 10 }, (_, i) =>
-            pool.query('SELECT $1::int AS i, length($2::text) AS length', [i, i % 2 ? large : 'small']),
-          );
+          const echoes = Array.from({ length: 10 }, (_, i) => pool.query('SELECT $1::int AS i, length($2::text) AS length', [i, i % 2 ? large : 'small']));
           await Promise.all(increments);
 
-          expect((await Promise.all(echoes)).map((result) => result.rows[0])).toEqual(
-            Array.from({ length: 10 }, (_, i) => ({ i, length: i % 2 ? large.length : 'small'.length })),
-          );
+          expect((await Promise.all(echoes)).map((result) => result.rows[0])).toEqual(Array.from({ length: 10 }, (_, i) => ({ i, length: i % 2 ? large.length : 'small'.length })));
           expect((await pool.query('SELECT n FROM pooled.counter')).rows).toEqual([{ n: 20 }]);
         } finally {
           await pool.end();

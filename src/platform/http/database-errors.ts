@@ -41,7 +41,7 @@ export function databaseErrorOf(error: unknown): AppError | undefined {
 /** The error and what it wraps: TypeORM keeps pg's error as `driverError`, others as `cause`. */
 function causesOf(error: unknown): Error[] {
   const chain: Error[] = [];
-  for (let next: unknown = error; next instanceof Error && chain.length < 4; ) {
+  for (let next: unknown = error; next instanceof Error && chain.length < 4;) {
     chain.push(next);
     const wrapped = next as { driverError?: unknown; cause?: unknown };
     next = wrapped.driverError ?? wrapped.cause;

@@ -44,7 +44,10 @@ const PositionTime = z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6}
 export function cursorPosition(cursor: string | undefined, id: z.ZodType<string> = z.uuid()): PagePosition | undefined {
   if (cursor === undefined) return undefined;
   try {
-    return z.object({ at: PositionTime, id }).strict().parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return z
+      .object({ at: PositionTime, id })
+      .strict()
+      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidCursorError('cursor is not one this list gave out');
   }

@@ -15,7 +15,11 @@ export class OutboxMetrics {
   private readonly logger = new Logger(OutboxMetrics.name);
   private inFlight?: Promise<OutboxSnapshot>;
 
-  constructor(registry: Registry, @InjectDataSource() private readonly dataSource: DataSource, @Inject(EVENT_TRANSPORT) transport: EventTransport) {
+  constructor(
+    registry: Registry,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENT_TRANSPORT) transport: EventTransport,
+  ) {
     const snapshot = () => this.snapshot();
     new Gauge({
       name: 'events_sink_pending',

@@ -30,7 +30,16 @@ export class OtelHandlerTracer implements HandlerTracer {
       `${subscription.name} process`,
       {
         kind: SpanKind.CONSUMER,
-        attributes: { 'messaging.system': 'cloudevents', 'messaging.operation.type': 'process', 'messaging.message.id': event.id, 'cloudevents.event_type': event.type, 'cloudevents.event_subject': event.subject ?? '', 'order_events.module': subscription.subscriber, 'order_events.subscription': subscription.name, 'order_events.attempt': attempt },
+        attributes: {
+          'messaging.system': 'cloudevents',
+          'messaging.operation.type': 'process',
+          'messaging.message.id': event.id,
+          'cloudevents.event_type': event.type,
+          'cloudevents.event_subject': event.subject ?? '',
+          'order_events.module': subscription.subscriber,
+          'order_events.subscription': subscription.name,
+          'order_events.attempt': attempt,
+        },
       },
       parentContext(eventTraceparent(event)),
     );

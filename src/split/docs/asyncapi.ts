@@ -81,7 +81,9 @@ function messageRef(contract: EventContract): Document {
 }
 
 function publication(module: string, contract: EventContract): Document {
-  const outside = contract.external ? ' Producers outside the system may send it too, to POST / with EVENTS_INGRESS_TOKEN (not on Knative, where only the Broker may).' : ' Internal: only its publisher emits it; POST / refuses it from anyone but the Broker.';
+  const outside = contract.external
+    ? ' Producers outside the system may send it too, to POST / with EVENTS_INGRESS_TOKEN (not on Knative, where only the Broker may).'
+    : ' Internal: only its publisher emits it; POST / refuses it from anyone but the Broker.';
   return {
     action: 'send',
     channel: { $ref: `#/channels/${contract.name}` },

@@ -40,7 +40,9 @@ export function connectionBudget(modules: readonly RunnableModule[], subscriptio
     const maxScale = Math.min(module.scaling?.maxScale ?? DEFAULT_MAX_SCALE, Math.floor(share / poolSize));
     const minScale = Math.max(1, module.scaling?.minScale ?? 0);
     if (maxScale < minScale) {
-      throw new ConnectionBudgetError(`${module.name} needs ${minScale} pod(s) of ${poolSize} connections; ${budget} connections (${RESERVED_CONNECTIONS} reserved, ${modules.length} Services) leave it ${share}: raise the budget or put PgBouncer in front`);
+      throw new ConnectionBudgetError(
+        `${module.name} needs ${minScale} pod(s) of ${poolSize} connections; ${budget} connections (${RESERVED_CONNECTIONS} reserved, ${modules.length} Services) leave it ${share}: raise the budget or put PgBouncer in front`,
+      );
     }
     plan[module.name] = { poolSize, maxScale };
   }

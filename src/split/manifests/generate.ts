@@ -96,7 +96,7 @@ function cliOptions(args: string[]): { dir: string; options: GenerateOptions } {
   let stableRevisions: Record<string, string>;
   if (value('--stable-revisions')) stableRevisions = JSON.parse(readFileSync(value('--stable-revisions')!, 'utf8'));
   else if (has('--stable-revisions-from-cluster')) stableRevisions = readyRevisionsInCluster(value('--stable-revisions-from-cluster'));
-  else usage('--canary needs each Service\'s stable revision: --stable-revisions <file.json> or --stable-revisions-from-cluster');
+  else usage("--canary needs each Service's stable revision: --stable-revisions <file.json> or --stable-revisions-from-cluster");
   return { dir, options: { postgresConnections, traffic: { canaryPercent: Number(canary), stableRevisions, rolloutDuration: value('--rollout-duration') } } };
 }
 

@@ -64,7 +64,9 @@ export function scalingAnnotations(scaling: ScalingDefaults = {}, connections?: 
     'autoscaling.knative.dev/max-scale': connections?.maxScale ?? scaling.maxScale,
     'autoscaling.knative.dev/target': scaling.target,
   };
-  const overrides = Object.entries(declared).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]);
+  const overrides = Object.entries(declared)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, String(value)]);
   return { ...SCALING_ANNOTATIONS, ...Object.fromEntries(overrides) };
 }
 
@@ -300,7 +302,11 @@ export function baseManifests(input: KnativeInput, options: ManifestOptions = {}
     'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options, brokerSubjects(module.name as ModuleName, input.subscriptions, DEAD_LETTER_SERVICE, NAMESPACE))),
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
-    [POLICIES_FILE]: securityManifests(input.modules.map((module) => module.name as ModuleName), input.subscriptions, DEAD_LETTER_SERVICE),
+    [POLICIES_FILE]: securityManifests(
+      input.modules.map((module) => module.name as ModuleName),
+      input.subscriptions,
+      DEAD_LETTER_SERVICE,
+    ),
   };
 }
 

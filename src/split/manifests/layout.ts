@@ -31,7 +31,12 @@ export function knativeLayout(input: KnativeInput, options: ManifestOptions, ima
   const files: Record<string, Manifest[]> = {};
   const base = baseManifests(input, options, imageTag);
   for (const file of BASE_FILES) files[`${BASE_DIR}/${file}`] = base[file];
-  files[`${BASE_DIR}/kustomization.yaml`] = [baseKustomization(input.modules.map((module) => module.name), imageTag)];
+  files[`${BASE_DIR}/kustomization.yaml`] = [
+    baseKustomization(
+      input.modules.map((module) => module.name),
+      imageTag,
+    ),
+  ];
 
   files[`${KAFKA_BROKER_DIR}/kustomization.yaml`] = [overlay(['broker.yaml'], { patches: [{ path: BOOTSTRAP_PATCH }] })];
   files[`${KAFKA_BROKER_DIR}/broker.yaml`] = [brokerConfig(), broker('Kafka', BROKER_CONFIG_NAME)];

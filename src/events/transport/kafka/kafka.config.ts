@@ -11,7 +11,12 @@ export const kafkaConfig = defineConfig(
       EVENT_TRANSPORT: z.string().optional(),
       KAFKA_BROKERS: z
         .string()
-        .transform((list) => list.split(',').map((server) => server.trim()).filter(Boolean))
+        .transform((list) =>
+          list
+            .split(',')
+            .map((server) => server.trim())
+            .filter(Boolean),
+        )
         .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1))
         .optional()
         .describe('Comma-separated Kafka bootstrap servers (host:port); required when EVENT_TRANSPORT=kafka.'),
@@ -23,7 +28,13 @@ export const kafkaConfig = defineConfig(
       KAFKA_SESSION_TIMEOUT: isoDuration.default('PT30S').describe('How long the group waits for a silent member before handing its partitions to others.'),
       KAFKA_HEARTBEAT_INTERVAL: isoDuration.default('PT3S').describe('Heartbeat interval of the consumers (below a third of KAFKA_SESSION_TIMEOUT); kept up during backoffs.'),
       KAFKA_MAX_WAIT: isoDuration.default('PT0.5S').describe('Longest a fetch waits for new records; also bounds how long a stopping consumer waits for its fetch.'),
-      KAFKA_MIN_BYTES: z.coerce.number().int().min(1).max(52_428_800).default(1).describe('Record bytes a fetch waits for (up to KAFKA_MAX_WAIT) before the broker answers: more means larger batches and fewer transactions, at up to KAFKA_MAX_WAIT of latency per hop.'),
+      KAFKA_MIN_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(52_428_800)
+        .default(1)
+        .describe('Record bytes a fetch waits for (up to KAFKA_MAX_WAIT) before the broker answers: more means larger batches and fewer transactions, at up to KAFKA_MAX_WAIT of latency per hop.'),
     })
     .superRefine((config, context) => {
       if (config.EVENT_TRANSPORT === 'kafka' && !config.KAFKA_BROKERS) {

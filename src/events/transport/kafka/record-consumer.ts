@@ -39,9 +39,19 @@ export class RecordConsumer {
   private joined = false;
   private stopping = false;
 
-  constructor(kafka: Kafka, private readonly settings: ConsumerSettings, private readonly handle: RecordHandler) {
+  constructor(
+    kafka: Kafka,
+    private readonly settings: ConsumerSettings,
+    private readonly handle: RecordHandler,
+  ) {
     this.logger = new Logger(`Kafka ${settings.groupId}`);
-    this.consumer = kafka.consumer({ groupId: settings.groupId, sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: settings.heartbeatIntervalMs, maxWaitTimeInMs: settings.maxWaitMs, minBytes: settings.minBytes });
+    this.consumer = kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      maxWaitTimeInMs: settings.maxWaitMs,
+      minBytes: settings.minBytes,
+    });
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => {
       this.forgetPartitions();

@@ -29,7 +29,10 @@ export class DeadLetterIntakeController {
     summary: 'Take a dead-lettered event (the Knative Broker only)',
     description: "Every generated Trigger's dead-letter sink, routed with EVENT_TRANSPORT=http only.",
     access: BROKER_ACCESS,
-    rawBody: { contentTypes: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'], description: 'The CloudEvent Knative gave up on, with its knativeerror* extensions (binary, structured or batch mode).' },
+    rawBody: {
+      contentTypes: ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'],
+      description: 'The CloudEvent Knative gave up on, with its knativeerror* extensions (binary, structured or batch mode).',
+    },
     responses: { 204: { description: 'Stored.' } },
     errors: [MalformedEventError],
   })

@@ -42,20 +42,40 @@ export class DeadLettersController {
   constructor(private readonly office: DeadLetterOffice) {}
 
   @Get()
-  @ApiOperation({ tag: 'dead letters', summary: 'List dead letters', description: 'Newest first, one page at a time (`nextCursor`).', access: ADMIN_ACCESS, responses: { 200: { description: 'A page.', schema: PageAnswer(DeadLetterAnswer) } }, errors: [InvalidCursorError] })
+  @ApiOperation({
+    tag: 'dead letters',
+    summary: 'List dead letters',
+    description: 'Newest first, one page at a time (`nextCursor`).',
+    access: ADMIN_ACCESS,
+    responses: { 200: { description: 'A page.', schema: PageAnswer(DeadLetterAnswer) } },
+    errors: [InvalidCursorError],
+  })
   list(@Query(new ZodPipe(ListQuery)) query: z.output<typeof ListQuery>): Promise<Page<DeadLetterView>> {
     const { limit, cursor, ...filter } = query;
     return this.office.list(limit, cursorPosition(cursor), filter);
   }
 
   @Get('counts')
-  @ApiOperation({ tag: 'dead letters', summary: 'Count dead letters', description: 'How many are dead and how many replayed.', access: ADMIN_ACCESS, responses: { 200: { description: 'The counts.', schema: z.object({ dead: z.number().int(), replayed: z.number().int() }) } } })
+  @ApiOperation({
+    tag: 'dead letters',
+    summary: 'Count dead letters',
+    description: 'How many are dead and how many replayed.',
+    access: ADMIN_ACCESS,
+    responses: { 200: { description: 'The counts.', schema: z.object({ dead: z.number().int(), replayed: z.number().int() }) } },
+  })
   count(): Promise<Record<'dead' | 'replayed', number>> {
     return this.office.count();
   }
 
   @Get(':id')
-  @ApiOperation({ tag: 'dead letters', summary: 'Read a dead letter', description: 'The event as it was dead-lettered and the error.', access: ADMIN_ACCESS, responses: { 200: { description: 'The dead letter.', schema: DeadLetterAnswer } }, errors: [DeadLetterNotFoundError] })
+  @ApiOperation({
+    tag: 'dead letters',
+    summary: 'Read a dead letter',
+    description: 'The event as it was dead-lettered and the error.',
+    access: ADMIN_ACCESS,
+    responses: { 200: { description: 'The dead letter.', schema: DeadLetterAnswer } },
+    errors: [DeadLetterNotFoundError],
+  })
   find(@Param('id', new ZodPipe(z.uuid())) id: string): Promise<DeadLetterView> {
     return this.office.find(id);
   }

@@ -10,9 +10,7 @@ export interface Shortage {
 }
 
 /** What reserving an order's stock decided: all of it at this price, or none, and what was short. */
-export type ReservationPlan =
-  | { kind: 'reserve'; amountMinor: number }
-  | { kind: 'insufficient'; missing: Shortage[] };
+export type ReservationPlan = { kind: 'reserve'; amountMinor: number } | { kind: 'insufficient'; missing: Shortage[] };
 
 /** One line per SKU, sorted: the order rows are locked in, so concurrent reservations never deadlock. */
 export function mergeBySku(items: readonly StockLine[]): StockLine[] {

@@ -45,10 +45,10 @@ export class Stockroom {
 
   /** Gives a reservation back to stock, once, unless it was sold. */
   async releaseStock(orderId: string): Promise<void> {
-    const [rows] = (await this.txHost.tx.query(
-      `UPDATE inventory.reservations SET status = 'released', released_at = now() WHERE order_id = $1 AND status = 'reserved' RETURNING items`,
-      [orderId],
-    )) as [{ items: StockLine[] }[], number];
+    const [rows] = (await this.txHost.tx.query(`UPDATE inventory.reservations SET status = 'released', released_at = now() WHERE order_id = $1 AND status = 'reserved' RETURNING items`, [orderId])) as [
+      { items: StockLine[] }[],
+      number,
+    ];
     if (rows.length === 0) return;
     const lines = mergeBySku(rows[0].items);
     await this.lockInSkuOrder(lines.map((line) => line.sku));
@@ -75,7 +75,10 @@ export class Stockroom {
     const tx = this.txHost.tx;
     const highest = this.highestLocked.get(tx);
     const result = await statement(highest !== undefined && skus.some((sku) => byteOrder(sku, highest) < 0) ? 'NOWAIT' : '');
-    this.highestLocked.set(tx, skus.reduce((top, sku) => (byteOrder(sku, top) > 0 ? sku : top), highest ?? ''));
+    this.highestLocked.set(
+      tx,
+      skus.reduce((top, sku) => (byteOrder(sku, top) > 0 ? sku : top), highest ?? ''),
+    );
     return result;
   }
 
@@ -85,8 +88,11 @@ export class Stockroom {
    * per order, and take the stock only if every line fits. Undefined when the order was decided before.
    */
   private async takeAllOrNone(orderId: string, lines: StockLine[]): Promise<ReservationPlan | undefined> {
-    const rows: Array<Shortage & { fits: boolean; amount_minor: string | null; recorded: boolean }> = await this.locking(lines.map((line) => line.sku), (wait) => this.txHost.tx.query(
-      `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w(sku, quantity)),
+    const rows: Array<Shortage & { fits: boolean; amount_minor: string | null; recorded: boolean }> = await this.locking(
+      lines.map((line) => line.sku),
+      (wait) =>
+        this.txHost.tx.query(
+          `WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w(sku, quantity)),
             locked AS (SELECT s.sku, s.available, s.price_minor FROM inventory.stock s JOIN wanted w USING (sku) ORDER BY s.sku COLLATE "C" FOR UPDATE OF s ${wait}),
             checked AS (SELECT w.sku, w.quantity, coalesce(l.available, 0) AS available, l.price_minor FROM wanted w LEFT JOIN locked l USING (sku)),
             decision AS (SELECT bool_and(available >= quantity) AS fits, sum(price_minor * quantity) AS amount_minor FROM checked),
@@ -97,8 +103,9 @@ export class Stockroom {
                       FROM checked c, recorded r WHERE r.status = 'reserved' AND s.sku = c.sku RETURNING s.sku)
        SELECT c.sku, c.quantity AS requested, c.available, d.fits, d.amount_minor, EXISTS (SELECT FROM recorded) AS recorded
        FROM checked c, decision d ORDER BY c.sku`,
-      [orderId, lines.map((line) => line.sku), lines.map((line) => line.quantity), JSON.stringify(lines)],
-    ));
+          [orderId, lines.map((line) => line.sku), lines.map((line) => line.quantity), JSON.stringify(lines)],
+        ),
+    );
     if (!rows[0]?.recorded) return undefined;
     if (rows[0].fits) return { kind: 'reserve', amountMinor: Number(rows[0].amount_minor) };
     return { kind: 'insufficient', missing: rows.filter((row) => row.available < row.requested).map(({ sku, requested, available }) => ({ sku, requested, available })) };

@@ -27,7 +27,14 @@ export class InventoryController {
   constructor(private readonly catalog: Catalog) {}
 
   @Get(':sku')
-  @ApiOperation({ tag: 'inventory', summary: 'Read a stock item', description: 'Public: the catalog is no secret.', access: PUBLIC_ACCESS, responses: { 200: { description: 'The item.', schema: StockItemAnswer } }, errors: [SkuNotFoundError] })
+  @ApiOperation({
+    tag: 'inventory',
+    summary: 'Read a stock item',
+    description: 'Public: the catalog is no secret.',
+    access: PUBLIC_ACCESS,
+    responses: { 200: { description: 'The item.', schema: StockItemAnswer } },
+    errors: [SkuNotFoundError],
+  })
   item(@Param('sku', new ZodPipe(Sku)) sku: string): Promise<StockItemView> {
     return this.catalog.item(sku);
   }

@@ -29,10 +29,13 @@ export class Notifier {
     for (const channel of this.channels) {
       // An external channel is sent after the commit, from the notification.send published here (Courier).
       if (!channel.external) await channel.send(message);
-      await this.txHost.tx.query(
-        'INSERT INTO notification.notifications (user_id, order_id, channel, title, body) VALUES ($1, $2, $3, $4, $5)',
-        [message.userId, message.orderId, channel.name, message.title, message.body],
-      );
+      await this.txHost.tx.query('INSERT INTO notification.notifications (user_id, order_id, channel, title, body) VALUES ($1, $2, $3, $4, $5)', [
+        message.userId,
+        message.orderId,
+        channel.name,
+        message.title,
+        message.body,
+      ]);
       await this.outbox.publish(NotificationSend, { ...message, channel: channel.name }, message.orderId);
     }
   }

@@ -48,10 +48,7 @@ export class IdempotencyKeys implements OnApplicationBootstrap, OnApplicationShu
       [claim.userId, claim.key, requestHash, claim.orderId, this.windowMs],
     );
     if (claimed.length > 0) return undefined;
-    const [earlier]: { request_hash: string; order_id: string }[] = await this.txHost.tx.query(
-      'SELECT request_hash, order_id FROM orders.idempotency_keys WHERE user_id = $1 AND key = $2',
-      [claim.userId, claim.key],
-    );
+    const [earlier]: { request_hash: string; order_id: string }[] = await this.txHost.tx.query('SELECT request_hash, order_id FROM orders.idempotency_keys WHERE user_id = $1 AND key = $2', [claim.userId, claim.key]);
     if (earlier.request_hash !== requestHash) throw new IdempotencyKeyReusedError('this Idempotency-Key was sent with a different request; use a new key for a new order');
     return earlier.order_id;
   }

@@ -86,10 +86,13 @@ export class OrderBook {
    * Its total is left to inventory's pricing (payment.request), not taken from the sender.
    */
   async recordOrder(data: EventData<typeof OrderCreated>): Promise<void> {
-    await this.txHost.tx.query(
-      `INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-      [data.orderId, data.userId, JSON.stringify(data.items), data.currency, data.paymentMethod],
-    );
+    await this.txHost.tx.query(`INSERT INTO orders.orders (id, user_id, status, items, currency, payment_method) VALUES ($1, $2, 'pending', $3, $4, $5) ON CONFLICT (id) DO NOTHING`, [
+      data.orderId,
+      data.userId,
+      JSON.stringify(data.items),
+      data.currency,
+      data.paymentMethod,
+    ]);
   }
 
   /**
@@ -127,15 +130,20 @@ export class OrderBook {
        ORDER BY created_at DESC, id DESC LIMIT $5`,
       [filter.userId ?? null, filter.status ?? null, after?.at ?? null, after?.id ?? null, limit + 1],
     );
-    return pageOf(rows, limit, (row) => ({ at: row.position_at, id: row.id }), (row) => ({
-      orderId: row.id,
-      userId: row.user_id,
-      status: row.status,
-      items: row.items,
-      total: row.total_minor === null ? null : toDecimal(Number(row.total_minor), row.currency),
-      currency: row.currency,
-      createdAt: row.created_at.toISOString(),
-    }));
+    return pageOf(
+      rows,
+      limit,
+      (row) => ({ at: row.position_at, id: row.id }),
+      (row) => ({
+        orderId: row.id,
+        userId: row.user_id,
+        status: row.status,
+        items: row.items,
+        total: row.total_minor === null ? null : toDecimal(Number(row.total_minor), row.currency),
+        currency: row.currency,
+        createdAt: row.created_at.toISOString(),
+      }),
+    );
   }
 
   /** How many orders are in each status now (the statuses no order is in are left out). */
@@ -159,5 +167,4 @@ export class OrderBook {
       timeline: await this.eventLog.about(order.id),
     };
   }
-
 }

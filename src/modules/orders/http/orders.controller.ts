@@ -41,7 +41,8 @@ export class OrdersController {
   @ApiOperation({
     tag: 'orders',
     summary: 'Place an order',
-    description: 'Accepted durably with its `order.created`; the chain (stock, payment, notification) runs after the answer. A customer places for itself (`userId` is its token subject or left out); the admin token for the `userId` it names.',
+    description:
+      'Accepted durably with its `order.created`; the chain (stock, payment, notification) runs after the answer. A customer places for itself (`userId` is its token subject or left out); the admin token for the `userId` it names.',
     access: CUSTOMER_ACCESS,
     headers: { 'idempotency-key': IdempotencyKey },
     responses: { 202: { description: 'Accepted (or, with an Idempotency-Key seen before, the order it placed).', schema: PlacedOrderAnswer, headers: { location: 'The order: /orders/{orderId}' } } },
@@ -63,7 +64,7 @@ export class OrdersController {
   @ApiOperation({
     tag: 'orders',
     summary: 'List orders',
-    description: 'Newest first, one page at a time (`nextCursor`), optionally in one `status`. A customer lists its own (`userId` its token subject or left out); the admin token anyone\'s, or everyone\'s.',
+    description: "Newest first, one page at a time (`nextCursor`), optionally in one `status`. A customer lists its own (`userId` its token subject or left out); the admin token anyone's, or everyone's.",
     access: CUSTOMER_ACCESS,
     responses: { 200: { description: 'A page.', schema: PageAnswer(OrderSummaryAnswer) } },
     errors: [InvalidCursorError, CustomerMismatchError, CustomerRequiredError],
@@ -77,7 +78,7 @@ export class OrdersController {
   @ApiOperation({
     tag: 'orders',
     summary: 'Read an order',
-    description: 'Its status, priced total once inventory priced it, and timeline (every event about it, who handled it, failed attempts). A customer reads its own orders only (another\'s answers 404).',
+    description: "Its status, priced total once inventory priced it, and timeline (every event about it, who handled it, failed attempts). A customer reads its own orders only (another's answers 404).",
     access: CUSTOMER_ACCESS,
     responses: { 200: { description: 'The order.', schema: OrderAnswer } },
     errors: [OrderNotFoundError],

@@ -20,7 +20,12 @@ const QUERY = 4;
 const PARAM = 5;
 
 const SECURITY_SCHEMES: Record<SecurityScheme, JsonSchema> = {
-  customerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A customer's JWT (RS256 or ES256) from the identity provider: CUSTOMER_JWT_ISSUER, CUSTOMER_JWT_AUDIENCE, CUSTOMER_JWKS_URL. Its `sub` is the customer." },
+  customerJwt: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "A customer's JWT (RS256 or ES256) from the identity provider: CUSTOMER_JWT_ISSUER, CUSTOMER_JWT_AUDIENCE, CUSTOMER_JWKS_URL. Its `sub` is the customer.",
+  },
   adminToken: { type: 'http', scheme: 'bearer', description: 'The operator token, ADMIN_TOKEN. Unset: admin endpoints answer 403 ADMIN_DISABLED.' },
   eventsIngressToken: { type: 'http', scheme: 'bearer', description: 'EVENTS_INGRESS_TOKEN: external producers sending external event types to POST / (not on Knative).' },
   brokerOidc: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "On Knative (EVENT_TRANSPORT=http): the Broker's OIDC token, issuer EVENTS_OIDC_ISSUER, audience EVENTS_OIDC_AUDIENCE or K_SERVICE." },
@@ -74,7 +79,10 @@ function routesOf(controller: Type<unknown>): Route[] {
 
 /** `/orders/{orderId}` from Nest's `orders` and `:orderId`. */
 function openApiPath(base: string, path: string): string {
-  const joined = `/${[base, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const joined = `/${[base, path]
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return joined.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 

@@ -7,7 +7,6 @@ import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
 import { OpenApiDocument, openApiDocument } from './openapi-document';
 import { SWAGGER_UI_ASSETS } from './swagger-ui-assets';
 
-
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -44,7 +43,12 @@ export function serveApiDocs(app: NestFastifyApplication): void {
   fastify.get('/docs/openapi.json', (_request, reply) => reply.header('cache-control', 'no-cache').send((document ??= openApiDocument(controllersOf(app), DOCS_PATHS))));
   fastify.get('/docs/swagger-initializer.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(INITIALIZER));
   for (const [file, type] of Object.entries(SWAGGER_UI_ASSETS)) {
-    fastify.get(`/docs/${file}`, (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=3600').send(createReadStream(join(assets, file))));
+    fastify.get(`/docs/${file}`, (_request, reply) =>
+      reply
+        .type(type)
+        .header('cache-control', 'public, max-age=3600')
+        .send(createReadStream(join(assets, file))),
+    );
   }
 }
 

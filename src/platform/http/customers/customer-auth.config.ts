@@ -12,13 +12,13 @@ export const customerAuthConfig = defineConfig(
   'customer-auth',
   z
     .object({
-      CUSTOMER_AUTH: z
-        .enum(['jwt', 'off'])
-        .default('jwt')
-        .describe('jwt: customer endpoints need a bearer JWT (closed until the three CUSTOMER_JWT* keys are set); off: anyone may act for any userId (local use only).'),
+      CUSTOMER_AUTH: z.enum(['jwt', 'off']).default('jwt').describe('jwt: customer endpoints need a bearer JWT (closed until the three CUSTOMER_JWT* keys are set); off: anyone may act for any userId (local use only).'),
       CUSTOMER_JWT_ISSUER: z.string().min(1).optional().describe('The `iss` customer tokens must carry.'),
       CUSTOMER_JWT_AUDIENCE: z.string().min(1).optional().describe('The `aud` customer tokens must carry (this API).'),
-      CUSTOMER_JWKS_URL: z.url({ protocol: /^https?$/ }).optional().describe("The identity provider's JWKS: the keys customer tokens are signed with (RS256 or ES256)."),
+      CUSTOMER_JWKS_URL: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe("The identity provider's JWKS: the keys customer tokens are signed with (RS256 or ES256)."),
     })
     .superRefine((config, context) => {
       const set = JWT_KEYS.filter((key) => config[key] !== undefined);

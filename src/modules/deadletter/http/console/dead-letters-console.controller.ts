@@ -19,7 +19,13 @@ export class DeadLettersConsoleController {
   ) {}
 
   @Get()
-  @ApiOperation({ tag: 'console', summary: 'Console: dead letters', description: 'Dead letters with filters; replay one or many.', access: CONSOLE_ADMIN_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
+  @ApiOperation({
+    tag: 'console',
+    summary: 'Console: dead letters',
+    description: 'Dead letters with filters; replay one or many.',
+    access: CONSOLE_ADMIN_ACCESS,
+    responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } },
+  })
   async list(@Query() rawQuery: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = this.access.forAdmin(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Dead letters');
@@ -31,7 +37,13 @@ export class DeadLettersConsoleController {
   }
 
   @Get('summary')
-  @ApiOperation({ tag: 'console', summary: 'Console: dead-letter counts', description: 'The counts shown on the overview.', access: CONSOLE_ADMIN_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
+  @ApiOperation({
+    tag: 'console',
+    summary: 'Console: dead-letter counts',
+    description: 'The counts shown on the overview.',
+    access: CONSOLE_ADMIN_ACCESS,
+    responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } },
+  })
   async summary(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = this.access.forAdmin(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Dead letters');
@@ -39,7 +51,13 @@ export class DeadLettersConsoleController {
   }
 
   @Get(':id')
-  @ApiOperation({ tag: 'console', summary: 'Console: a dead letter', description: 'The event and the error.', access: CONSOLE_ADMIN_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
+  @ApiOperation({
+    tag: 'console',
+    summary: 'Console: a dead letter',
+    description: 'The event and the error.',
+    access: CONSOLE_ADMIN_ACCESS,
+    responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } },
+  })
   async letter(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const title = 'Dead letter';
     const access = this.access.forAdmin(request);

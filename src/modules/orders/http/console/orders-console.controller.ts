@@ -34,7 +34,13 @@ export class OrdersConsoleController {
   home(): void {}
 
   @Get('orders')
-  @ApiOperation({ tag: 'console', summary: 'Console: recent orders', description: 'Recent orders (a customer its own); for operators, counts by status and the outbox backlog.', access: CONSOLE_CUSTOMER_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
+  @ApiOperation({
+    tag: 'console',
+    summary: 'Console: recent orders',
+    description: 'Recent orders (a customer its own); for operators, counts by status and the outbox backlog.',
+    access: CONSOLE_CUSTOMER_ACCESS,
+    responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } },
+  })
   async list(@Query() rawQuery: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const access = await this.access.forCustomerData(request);
     if (access.kind !== 'granted') return sendDenied(reply, access, 'Orders');
@@ -50,7 +56,13 @@ export class OrdersConsoleController {
   }
 
   @Get('orders/:orderId')
-  @ApiOperation({ tag: 'console', summary: 'Console: an order', description: 'The order and its timeline across the modules (a customer its own).', access: CONSOLE_CUSTOMER_ACCESS, responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } } })
+  @ApiOperation({
+    tag: 'console',
+    summary: 'Console: an order',
+    description: 'The order and its timeline across the modules (a customer its own).',
+    access: CONSOLE_CUSTOMER_ACCESS,
+    responses: { 200: { description: 'An HTML page; without a token, the page without its data (its script asks for one).', contentType: 'text/html' } },
+  })
   async order(@Param('orderId') orderId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const title = 'Order';
     const access = await this.access.forCustomerData(request);
