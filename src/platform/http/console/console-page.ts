@@ -21,29 +21,32 @@ export interface ConsolePage {
 /** A whole console document: the layout shared by every module's pages. */
 export function consoleDocument(page: ConsolePage): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${page.title} · order events</title>
-        <link rel="stylesheet" href="/console/assets/console.css" />
-        <script src="/console/assets/console.js" defer></script>
-      </head>
-      <body>
-        <header class="bar">
-          <a class="brand" href="/console/orders">order events</a>
-          <nav aria-label="Console"><a href="/console/orders">Orders</a> <a href="/console/dead-letters">Dead letters</a></nav>
-        </header>
-        <form id="sign-in" class="sign-in" hidden>
-          <label for="token">Admin token or customer token</label>
-          <input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required />
-          <button type="submit">Use token</button>
-          <p class="hint">Kept in this page's memory only: it is sent as a header, never stored; a reload forgets it.</p>
-        </form>
-        <p id="status" class="status" role="status" aria-live="polite"></p>
-        <main id="main" tabindex="-1" ${page.refreshMs ? html` data-refresh-ms="${page.refreshMs}"` : ''}${page.needsToken ? html` data-needs-token` : ''}>${page.main}</main>
-      </body>
-    </html> `.text;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} · order events</title>
+<link rel="stylesheet" href="/console/assets/console.css">
+<script src="/console/assets/console.js" defer></script>
+</head>
+<body>
+<header class="bar">
+<a class="brand" href="/console/orders">order events</a>
+<nav aria-label="Console"><a href="/console/orders">Orders</a> <a href="/console/dead-letters">Dead letters</a></nav>
+</header>
+<form id="sign-in" class="sign-in" hidden>
+<label for="token">Admin token or customer token</label>
+<input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required>
+<button type="submit">Use token</button>
+<p class="hint">Kept in this page's memory only: it is sent as a header, never stored; a reload forgets it.</p>
+</form>
+<p id="status" class="status" role="status" aria-live="polite"></p>
+<main id="main" tabindex="-1"${page.refreshMs ? html` data-refresh-ms="${page.refreshMs}"` : ''}${page.needsToken ? html` data-needs-token` : ''}>
+${page.main}
+</main>
+</body>
+</html>
+`.text;
 }
 
 /** Sends a console page: HTML with the console's security headers, never cached (it may hold a customer's data). */
@@ -65,17 +68,13 @@ export function signInPage(title: string): ConsolePage {
     title,
     needsToken: true,
     main: html`<h1>${title}</h1>
-      <p>This page needs a token. Enter it above (JavaScript is needed to send it as a header without putting it in a URL or a cookie).</p>`,
+<p>This page needs a token. Enter it above (JavaScript is needed to send it as a header without putting it in a URL or a cookie).</p>`,
   };
 }
 
 /** A page saying why the request was refused (a wrong token, a closed console, an unknown id). */
 export function refusalPage(title: string, message: string): ConsolePage {
-  return {
-    title,
-    main: html`<h1>${title}</h1>
-      <p class="refused">${message}</p>`,
-  };
+  return { title, main: html`<h1>${title}</h1><p class="refused">${message}</p>` };
 }
 
 /** Sends what a request without access gets: the page without data, asking for a token, or the refusal. */

@@ -10,11 +10,7 @@ describe('html templates', () => {
 
   it('nest templates unescaped, join arrays and drop null, undefined and false', () => {
     const items = ['a&b', 'c'].map((item) => html`<li>${item}</li>`);
-    expect(
-      html`<ul>
-        ${items}${null}${undefined}${false}
-      </ul>`.text,
-    ).toBe('<ul><li>a&amp;b</li><li>c</li></ul>');
+    expect(html`<ul>${items}${null}${undefined}${false}</ul>`.text).toBe('<ul><li>a&amp;b</li><li>c</li></ul>');
   });
 
   it('escape ampersands before the entities they could forge', () => {

@@ -18,26 +18,17 @@ export function orderPage(order: OrderView, now = Date.now()): ConsolePage {
     title: `Order ${order.orderId}`,
     refreshMs: live ? REFRESH_MS : undefined,
     main: html`<h1>Order <code>${order.orderId}</code> <span class="badge ${order.status}" data-status="${order.status}">${order.status}</span></h1>
-      <dl class="facts">
-        <dt>Customer</dt>
-        <dd>${order.userId}</dd>
-        <dt>Items</dt>
-        <dd>${order.items.map((item, index) => html`${index > 0 ? ', ' : ''}<code>${item.sku}</code> &times; ${item.quantity}`)}</dd>
-        <dt>Total</dt>
-        <dd>${order.total === null ? html`<span class="muted">not priced yet</span>` : `${order.total} ${order.currency}`}</dd>
-        <dt>Placed</dt>
-        <dd><time datetime="${order.createdAt}">${order.createdAt}</time></dd>
-        ${
-          traceId
-            ? html`<dt>Trace</dt>
-                <dd><code>${traceId}</code></dd>`
-            : ''
-        }
-      </dl>
-      <h2 id="timeline-heading">Timeline${live ? html` <span class="muted">(updating)</span>` : ''}</h2>
-      <ol class="timeline" aria-labelledby="timeline-heading">
-        ${order.timeline.map((entry) => timelineEntry(entry, start))}
-      </ol>`,
+<dl class="facts">
+<dt>Customer</dt><dd>${order.userId}</dd>
+<dt>Items</dt><dd>${order.items.map((item, index) => html`${index > 0 ? ', ' : ''}<code>${item.sku}</code> &times; ${item.quantity}`)}</dd>
+<dt>Total</dt><dd>${order.total === null ? html`<span class="muted">not priced yet</span>` : `${order.total} ${order.currency}`}</dd>
+<dt>Placed</dt><dd><time datetime="${order.createdAt}">${order.createdAt}</time></dd>
+${traceId ? html`<dt>Trace</dt><dd><code>${traceId}</code></dd>` : ''}
+</dl>
+<h2 id="timeline-heading">Timeline${live ? html` <span class="muted">(updating)</span>` : ''}</h2>
+<ol class="timeline" aria-labelledby="timeline-heading">
+${order.timeline.map((entry) => timelineEntry(entry, start))}
+</ol>`,
   };
 }
 
@@ -50,21 +41,16 @@ function eventEntry(event: LoggedEvent, start: number): Html {
   const handlers = event.handledBy.map(
     (step) => html`<li class="handled">handled by <code>${step.subscription}</code> (${step.module}), attempt ${step.attempt}, ${elapsed(Date.parse(step.time) - published)} after it was published</li>`,
   );
-  return html`<li class="event" data-type="${event.type}">
-    ${when(event.time, start)}<strong title="${event.type}">${shortType(event.type)}</strong> from <em>${event.source}</em> <code class="muted">${event.id}</code>
-    <ul>
-      ${handlers.length > 0 ? handlers : html`<li class="muted">handled by no subscription</li>`}
-    </ul>
-  </li> `;
+  return html`<li class="event" data-type="${event.type}">${when(event.time, start)}<strong title="${event.type}">${shortType(event.type)}</strong> from <em>${event.source}</em> <code class="muted">${event.id}</code>
+<ul>${handlers.length > 0 ? handlers : html`<li class="muted">handled by no subscription</li>`}</ul></li>
+`;
 }
 
 function failureEntry(failure: LoggedFailure, start: number): Html {
   const query = new URLSearchParams({ subscription: failure.subscription, type: failure.type }).toString();
   const outcome = failure.outcome === 'dead_lettered' ? html`<strong>dead-lettered</strong> (<a href="/console/dead-letters?${query}">find the letter</a>)` : 'will be retried';
-  return html`<li class="${failure.outcome}" data-type="${failure.type}">
-    ${when(failure.time, start)}<strong title="${failure.type}">${shortType(failure.type)}</strong> failed in <code>${failure.subscription}</code>, attempt ${failure.attempt}:
-    <code>${failure.errorCode}</code> ${failure.error}; ${outcome}
-  </li> `;
+  return html`<li class="${failure.outcome}" data-type="${failure.type}">${when(failure.time, start)}<strong title="${failure.type}">${shortType(failure.type)}</strong> failed in <code>${failure.subscription}</code>, attempt ${failure.attempt}: <code>${failure.errorCode}</code> ${failure.error}; ${outcome}</li>
+`;
 }
 
 function when(time: string, start: number): Html {
