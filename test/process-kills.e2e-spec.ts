@@ -26,12 +26,16 @@ const STALE_MEMBER = /not aware of this member|group is rebalancing, re-joining|
 
 describe('module processes over Kafka killed at random and at their worst moments', () => {
   let topology: SplitTopology;
+  // Jest does not cancel a beforeAll past its timeout: afterAll waits for the start to settle, so what it
+  // started is stopped too and nothing outlives the suite.
+  let starting: Promise<SplitTopology> | undefined;
 
   beforeAll(async () => {
-    topology = await startKafkaTopology(undefined, ENV);
+    topology = await (starting = startKafkaTopology(undefined, ENV));
   }, 180_000);
 
   afterAll(async () => {
+    await starting?.catch(() => undefined);
     await topology?.stop();
   });
 

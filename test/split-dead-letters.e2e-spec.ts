@@ -19,12 +19,16 @@ const POISONED = ['orders-mark-reserved-when-payment-requested', 'payment-take-p
 
 describe('the five Knative Services behind the Broker double', () => {
   let topology: SplitTopology;
+  // Jest does not cancel a beforeAll past its timeout: afterAll waits for the start to settle, so what it
+  // started is stopped too and nothing outlives the suite.
+  let starting: Promise<SplitTopology> | undefined;
 
   beforeAll(async () => {
-    topology = await startSplitTopology();
+    topology = await (starting = startSplitTopology());
   }, 180_000);
 
   afterAll(async () => {
+    await starting?.catch(() => undefined);
     await topology?.stop();
   });
 

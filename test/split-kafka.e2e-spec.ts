@@ -11,16 +11,20 @@ import { PAYMENT_RESULT_SUBSCRIPTIONS, publishPoisonPaymentResult } from './supp
  */
 describe('five module processes over Kafka', () => {
   let topology: SplitTopology;
+  // Jest does not cancel a beforeAll past its timeout: afterAll waits for the start to settle, so what it
+  // started is stopped too and nothing outlives the suite.
+  let starting: Promise<SplitTopology> | undefined;
   let outsider: Producer;
 
   beforeAll(async () => {
-    topology = await startKafkaTopology();
+    topology = await (starting = startKafkaTopology());
     // Another client on the same broker, with kafkajs defaults: not the app's producer.
     outsider = new Kafka({ clientId: 'storefront', brokers: topology.env.KAFKA_BROKERS.split(','), logLevel: logLevel.ERROR }).producer();
     await outsider.connect();
   }, 180_000);
 
   afterAll(async () => {
+    await starting?.catch(() => undefined);
     await outsider?.disconnect();
     await topology?.stop();
   });

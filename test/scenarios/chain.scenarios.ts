@@ -100,12 +100,16 @@ export interface ChainScenarioOptions {
 export function describeChainScenarios(name: string, start: () => Promise<Topology>, { ingressStatus = 204, inboxCountsAttempts = true }: ChainScenarioOptions = {}): void {
   describe(name, () => {
     let topology: Topology;
+    // Jest does not cancel a beforeAll past its timeout: afterAll waits for the start to settle, so what it
+    // started is stopped too and nothing outlives the suite.
+    let starting: Promise<Topology> | undefined;
 
     beforeAll(async () => {
-      topology = await start();
+      topology = await (starting = start());
     }, 180_000);
 
     afterAll(async () => {
+      await starting?.catch(() => undefined);
       await topology?.stop();
     });
 
