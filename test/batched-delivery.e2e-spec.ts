@@ -9,10 +9,11 @@ import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * With one slot per subscription, events queue up and share transactions (DeliveryTransaction). Each still
- * settles on its own: a flaky payment rolls its batch back, with the events it had published, and is retried
- * alone while the rest of its batch commits without it. The webhook, an external effect, runs from committed
- * state in a subscription of its own (ADR 15): a batch-mate's failure never calls it again.
+ * With one slot per subscription, events queue up and, for subscriptions declared `batched`, share transactions
+ * (DeliveryTransaction). Each still settles on its own: a flaky payment rolls its batch back, with the events it
+ * had published, and is retried alone while the rest of its batch commits without it. The webhook, an external
+ * effect, runs from committed state in a subscription of its own that is not `batched` (ADR 9, 15): one
+ * transaction per event, so a batch-mate's failure never calls it again.
  */
 const CUSTOMERS = 40;
 const WEBHOOK_DOWN_FOR = 8;
@@ -106,6 +107,10 @@ describe('deliveries batched into shared transactions', () => {
       `SELECT count(*) AS rows, count(DISTINCT xmin::text) AS transactions FROM events.inbox WHERE subscription = 'payment-take-payment-when-payment-requested'`,
     );
     expect(Number(transactions)).toBeLessThan(Number(rows));
+    // The webhook's subscription did not opt in to batches: each of its events committed in a transaction of its own.
+    const [webhookInbox] = await app.db.query<{ rows: string; transactions: string }>(`SELECT count(*) AS rows, count(DISTINCT xmin::text) AS transactions FROM events.inbox WHERE subscription = $1`, [CALL_WEBHOOK]);
+    expect(Number(webhookInbox.rows)).toBe(lucky.length);
+    expect(Number(webhookInbox.transactions)).toBe(lucky.length);
     // Every event handed to the transport was committed: none came from a rolled-back attempt.
     const committed = new Set((await app.db.query<{ event_id: string }>('SELECT event_id FROM events.outbox')).map((row) => row.event_id));
     expect(sent.filter((event) => !committed.has(event.id)).map((event) => `${event.type} ${event.subject}`)).toEqual([]);

@@ -6,7 +6,7 @@ import { runModule } from '../../src/split/entrypoint';
 /** A subscription whose handler does nothing: what is left is the receiver, the inbox transaction and Nest. */
 @Controller()
 class IgnoreNotificationsHandler {
-  @Subscribe(NotificationSend, { subscriber: 'bench', retry: 0 })
+  @Subscribe(NotificationSend, { name: 'bench-ignore-notifications', subscriber: 'bench', batched: true, retry: 0 })
   handle(): void {}
 }
 

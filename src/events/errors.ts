@@ -59,3 +59,9 @@ export class NotReplayableError extends AppError {
   readonly code = 'DEAD_LETTER_NOT_REPLAYABLE';
   readonly kind = 'conflict' as const;
 }
+
+/** A `@Subscribe` declaration names its subscription in a way no Trigger or inbox key could carry: raised as the handler class loads. */
+export class SubscriptionNameError extends AppError {
+  readonly code = 'SUBSCRIPTION_NAME_INVALID';
+  readonly kind = 'invalid' as const;
+}

@@ -2,13 +2,17 @@ import { EventPattern } from '@nestjs/microservices';
 import { AttributeFilter } from './attribute-filter';
 import { EventContract } from './contract';
 import { DeliveryPolicy, deliveryPolicy } from './delivery/delivery-policy';
+import { SubscriptionNameError } from './errors';
 
 /**
  * One handler's subscription: which event it consumes and how it must be delivered. Declared once, with
  * `@Subscribe`, and read by every router: in-process, Kafka, and the Knative Trigger generator.
  */
 export interface Subscription {
-  /** `<subscriber>-<handler>`, e.g. `inventory-reserve-stock-when-order-created`: also the Trigger's name. */
+  /**
+   * `<subscriber>-<what it does>`, e.g. `inventory-reserve-stock-when-order-created`, written in the declaration:
+   * the inbox's key and the Trigger's name, so it must never change (a rename is a data migration).
+   */
   readonly name: string;
   /** The module that owns the handler. */
   readonly subscriber: string;
@@ -26,37 +30,39 @@ export interface Subscription {
    */
   readonly ordered?: boolean;
   /**
-   * The handler reaches outside the database (a webhook, a gateway without idempotency keys): each event is
-   * delivered in a transaction of its own, never batched, so another event's failure never runs it again.
+   * The handler's writes are all in the delivery transaction, so it may run again when a batch-mate fails:
+   * its deliveries share transactions (up to EVENTS_DELIVERY_BATCH, ADR 9). Without it, one transaction per
+   * event, and only its own failure ever runs it again.
    */
-  readonly external?: boolean;
+  readonly batched: boolean;
 }
 
 export interface SubscribeOptions extends Partial<DeliveryPolicy> {
+  /** Required and stable: see `Subscription.name`. */
+  readonly name: string;
   readonly subscriber: string;
   readonly when?: Subscription['when'];
-  readonly external?: boolean;
   readonly ordered?: boolean;
+  /** Opt in to shared transactions: see `Subscription.batched`. */
+  readonly batched?: boolean;
 }
 
 /** Key under which the subscription travels in Nest's `@EventPattern` extras. */
 export const SUBSCRIPTION_EXTRA = 'subscription';
 
-export function Subscribe(contract: EventContract, { subscriber, when, external, ordered, ...delivery }: SubscribeOptions): MethodDecorator {
+export function Subscribe(contract: EventContract, { name, subscriber, when, ordered, batched = false, ...delivery }: SubscribeOptions): MethodDecorator {
+  checkName(name, subscriber);
+  const subscription: Subscription = { name, subscriber, contract, delivery: deliveryPolicy(delivery), when, ordered, batched };
   return (target, key, descriptor) => {
-    const subscription: Subscription = {
-      name: `${subscriber}-${kebabCase(target.constructor.name.replace(/Handler$/, ''))}`,
-      subscriber,
-      contract,
-      delivery: deliveryPolicy(delivery),
-      when,
-      external,
-      ordered,
-    };
     EventPattern(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
   };
 }
 
-function kebabCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+/** A Kubernetes object name that is also a DNS label (RFC 1123), as a Trigger's name must be. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function checkName(name: string, subscriber: string): void {
+  if (!DNS_LABEL.test(name))
+    throw new SubscriptionNameError(`subscription name ${JSON.stringify(name)} is not a DNS-1123 label (lower-case letters, digits and dashes, at most 63 characters): it names a Knative Trigger`);
+  if (!name.startsWith(`${subscriber}-`)) throw new SubscriptionNameError(`subscription name ${name} must start with its subscriber and a dash (${subscriber}-...)`);
 }

@@ -15,6 +15,7 @@ import { DeliveryDeadline } from './delivery-deadline';
 import { DeliveryQueue } from './delivery-queue';
 import { Delivery, DeliveryTransaction } from './delivery-transaction';
 import { backoffMs } from './delivery-policy';
+import { deliveriesPerTransaction } from './deliveries-per-transaction';
 import { durationMs } from './duration';
 import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
 
@@ -22,7 +23,8 @@ export type { Outcome } from './delivery-journal';
 
 /**
  * Delivers an event to the subscriptions of this process, each under its own delivery policy:
- * one transaction per attempt (inbox record + the handler's effects + the events it publishes),
+ * one transaction per attempt (inbox record + the handler's effects + the events it publishes), shared with
+ * other deliveries of the subscription when it is declared `batched`,
  * retries with backoff, and dead-lettering when the event is poison or retries run out.
  */
 @Injectable()
@@ -115,7 +117,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
           deadline.clear();
         }
       };
-      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, subscription.external ? 1 : this.config.EVENTS_DELIVERY_BATCH, run, this.config.EVENTS_DELIVERY_QUEUE_LIMIT);
+      queue = new DeliveryQueue(this.config.EVENTS_SUBSCRIPTION_CONCURRENCY, deliveriesPerTransaction(subscription, this.config.EVENTS_DELIVERY_BATCH), run, this.config.EVENTS_DELIVERY_QUEUE_LIMIT);
       this.queues.set(subscription.name, queue);
     }
     return queue;

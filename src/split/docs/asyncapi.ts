@@ -101,7 +101,9 @@ function reception(subscription: Subscription): Document {
     deadLetter ? 'then the dead-letter sink (the deadletter module), where an operator can replay it.' : 'then dropped with a log line.',
     subscription.when ? `Only events whose attributes match ${JSON.stringify(subscription.when)} (the publisher derives them from the data).` : '',
     subscription.ordered ? "Ordered: one order's events of this type arrive one at a time (the Kafka Broker's ordered delivery, partitioned by subject)." : '',
-    subscription.external ? 'Reaches outside the database: each event in a transaction of its own, never batched.' : '',
+    subscription.batched
+      ? 'Batched: shares a transaction with other events of this subscription, so it may run again when one of them fails.'
+      : 'Each event in a transaction of its own: only its own failure runs it again.',
   ];
   return {
     action: 'receive',

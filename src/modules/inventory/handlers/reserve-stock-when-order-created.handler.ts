@@ -8,7 +8,7 @@ import { Stockroom } from '../domain/stockroom';
 export class ReserveStockWhenOrderCreatedHandler {
   constructor(private readonly stockroom: Stockroom) {}
 
-  @Subscribe(OrderCreated, { subscriber: 'inventory' })
+  @Subscribe(OrderCreated, { name: 'inventory-reserve-stock-when-order-created', subscriber: 'inventory', batched: true })
   handle(@Payload() order: EventData<typeof OrderCreated>): Promise<void> {
     return this.stockroom.reserveStock(order);
   }

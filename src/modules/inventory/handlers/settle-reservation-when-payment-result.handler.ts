@@ -9,7 +9,7 @@ import { Stockroom } from '../domain/stockroom';
 export class SettleReservationWhenPaymentResultHandler {
   constructor(private readonly stockroom: Stockroom) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'inventory' })
+  @Subscribe(PaymentResult, { name: 'inventory-settle-reservation-when-payment-result', subscriber: 'inventory', batched: true })
   handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
     return result.status === 'succeeded' ? this.stockroom.markSold(result.orderId) : this.stockroom.releaseStock(result.orderId);
   }

@@ -9,7 +9,7 @@ import { Notifier } from '../domain/notifier';
 export class NotifyWhenPaymentResultHandler {
   constructor(private readonly notifier: Notifier) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'notification', retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
+  @Subscribe(PaymentResult, { name: 'notification-notify-when-payment-result', subscriber: 'notification', batched: true, retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
   handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
     return this.notifier.notify(paymentMessage(result));
   }

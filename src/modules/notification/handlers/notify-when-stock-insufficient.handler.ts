@@ -9,7 +9,7 @@ import { Notifier } from '../domain/notifier';
 export class NotifyWhenStockInsufficientHandler {
   constructor(private readonly notifier: Notifier) {}
 
-  @Subscribe(InventoryInsufficient, { subscriber: 'notification', retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
+  @Subscribe(InventoryInsufficient, { name: 'notification-notify-when-stock-insufficient', subscriber: 'notification', batched: true, retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.25S' })
   handle(@Payload() shortage: EventData<typeof InventoryInsufficient>): Promise<void> {
     return this.notifier.notify(shortageMessage(shortage));
   }

@@ -8,7 +8,7 @@ import { OrderBook } from '../domain/order-book';
 export class MarkReservedWhenPaymentRequestedHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(PaymentRequest, { subscriber: 'orders', ordered: true })
+  @Subscribe(PaymentRequest, { name: 'orders-mark-reserved-when-payment-requested', subscriber: 'orders', batched: true, ordered: true })
   handle(@Payload() request: EventData<typeof PaymentRequest>): Promise<void> {
     return this.orders.advance(request.orderId, 'reserved', { minorUnits: toMinorUnits(request.amount, request.currency), currency: request.currency });
   }

@@ -13,7 +13,7 @@ import { OrderCreated } from '../orders.events';
 export class RecordOrderWhenOrderCreatedHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(OrderCreated, { subscriber: 'orders' })
+  @Subscribe(OrderCreated, { name: 'orders-record-order-when-order-created', subscriber: 'orders', batched: true })
   handle(@Payload() order: EventData<typeof OrderCreated>): Promise<void> {
     return this.orders.recordOrder(order);
   }

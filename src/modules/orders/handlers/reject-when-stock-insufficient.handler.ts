@@ -8,7 +8,7 @@ import { OrderBook } from '../domain/order-book';
 export class RejectWhenStockInsufficientHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(InventoryInsufficient, { subscriber: 'orders', ordered: true })
+  @Subscribe(InventoryInsufficient, { name: 'orders-reject-when-stock-insufficient', subscriber: 'orders', batched: true, ordered: true })
   handle(@Payload() shortage: EventData<typeof InventoryInsufficient>): Promise<void> {
     return this.orders.advance(shortage.orderId, 'rejected');
   }

@@ -9,7 +9,7 @@ import { OrderBook } from '../domain/order-book';
 export class SettleWhenPaymentResultHandler {
   constructor(private readonly orders: OrderBook) {}
 
-  @Subscribe(PaymentResult, { subscriber: 'orders', ordered: true })
+  @Subscribe(PaymentResult, { name: 'orders-settle-when-payment-result', subscriber: 'orders', batched: true, ordered: true })
   handle(@Payload() result: EventData<typeof PaymentResult>): Promise<void> {
     const total = result.currency === undefined ? undefined : { minorUnits: toMinorUnits(result.amount, result.currency), currency: result.currency };
     return this.orders.advance(result.orderId, result.status === 'succeeded' ? 'paid' : 'payment_failed', total);
