@@ -53,7 +53,7 @@ export function Subscribe(contract: EventContract, { subscriber, when, external,
       external,
       ordered,
     };
-    EventPattern(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
+    EventPattern<Record<string, unknown>>(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
   };
 }
 
