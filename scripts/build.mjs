@@ -2,13 +2,13 @@
 // npm run build [-- --split] [-- --out DIR]
 //   swc compiles src/ to DIR (default dist/): the monolith, dist/main.js, and the CLI, dist/cli/order-events.js
 //   (package.json's `bin`: node built-ins only, so swc's output runs as it is).
-//   --split also bundles each module's entrypoint (src/split/entrypoints/<module>.ts) with esbuild into
-//   DIR/split/<module>/bundle.js, with main.js (src/split/bundle-loader.ts) to run it from the V8 code cache
+//   --split also bundles each module of the list (src/modules/index.ts) with esbuild into
+//   DIR/split/<module>/bundle.js, from the entry src/split/bundle-entries.ts writes for it, with main.js (src/split/bundle-loader.ts) to run it from the V8 code cache
 //   written beside it (docs/adr/0011). esbuild bundles swc's output, not the TypeScript: esbuild emits no
 //   decorator metadata (design:paramtypes), and Nest's dependency injection needs it (docs/adr/0006).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { bundle } from './bundle.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -22,11 +22,25 @@ function compile() {
   chmodSync(join(out, 'cli/order-events.js'), 0o755);
 }
 
+/**
+ * Each bundle's entry source, by module, from the modules' declarations as compiled (the list in
+ * src/modules/index.ts). Read in a child process: DIR may lie outside the repository, where the compiled
+ * modules find their packages only through NODE_PATH.
+ */
+function bundleEntries() {
+  const read = `require('reflect-metadata'); const { MODULES } = require(${JSON.stringify(join(out, 'modules/index.js'))});
+    const { bundleEntries } = require(${JSON.stringify(join(out, 'split/bundle-entries.js'))});
+    process.stdout.write(JSON.stringify(bundleEntries(Object.values(MODULES), ${JSON.stringify(out)})));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', read], { env: { ...process.env, NODE_PATH: join(root, 'node_modules') }, encoding: 'utf8' }));
+}
+
 async function bundleModules() {
-  const names = readdirSync(join(root, 'src/split/entrypoints'))
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => basename(file, '.ts'));
-  await bundle(Object.fromEntries(names.map((name) => [name, join(out, 'split/entrypoints', `${name}.js`)])), join(out, 'split'), join(out, 'split/bundle-loader.js'));
+  const dir = join(out, 'split/entries');
+  mkdirSync(dir, { recursive: true });
+  const entries = Object.entries(bundleEntries()).map(([name, source]) => [name, join(dir, `${name}.js`), source]);
+  for (const [, file, source] of entries) writeFileSync(file, source);
+  const names = entries.map(([name]) => name);
+  await bundle(Object.fromEntries(entries.map(([name, file]) => [name, file])), join(out, 'split'), join(out, 'split/bundle-loader.js'));
   console.log(`bundled ${names.map((name) => `split/${name}/main.js`).join(', ')} into ${out}`);
 }
 

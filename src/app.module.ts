@@ -6,12 +6,14 @@ import { LogLevel } from './platform/logging/log-options';
 import { LoggingModule } from './platform/logging/logging.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { PlatformModule } from './platform/platform.module';
-import { RunnableModule } from './platform/runnable-module';
+import { ModuleDeclaration } from './events';
 import { TracingModule } from './platform/tracing/tracing.module';
 
 export interface AppOptions {
   /** The modules this process runs: every one in the monolith, one in a split entrypoint. */
-  modules: readonly RunnableModule[];
+  modules: readonly ModuleDeclaration[];
+  /** The event type names every module of the system publishes, those it runs or not (publishedTypes of the list). */
+  eventTypes: readonly string[];
   database: DatabaseTarget;
   /** Least severe level logged (LOG_LEVEL); info when omitted. */
   logLevel?: LogLevel;
@@ -25,14 +27,14 @@ export interface AppOptions {
  */
 @Module({})
 export class AppModule {
-  static register({ modules, database, logLevel = 'info', behindBroker = false }: AppOptions): DynamicModule {
+  static register({ modules, eventTypes, database, logLevel = 'info', behindBroker = false }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         LoggingModule.forRoot(logLevel),
         PlatformModule,
         DatabaseModule.forRoot(database, [...eventsMigrations, ...modules.flatMap((module) => module.migrations)]),
-        EventsModule,
+        EventsModule.forRoot({ eventTypes }),
         HealthModule,
         TracingModule,
         MetricsModule.forRoot({ orders: modules.some((module) => module.name === 'orders') }),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_EVENT_TYPE_PREFIX, EventType, qualifiedType } from '../src/events/catalog';
+import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../src/events/catalog';
+import { PaymentRequest } from '../src/modules/inventory';
+import { PaymentResult } from '../src/modules/payment';
 import { eventually } from './support/eventually';
 import { publishToOutbox } from './support/outbox-event';
 import { INGRESS_TOKEN, startTestApp, TestApp } from './support/test-app';
@@ -227,7 +229,7 @@ describe('the CloudEvents receiver (POST /)', () => {
     // Both are internal events: they come from their publishers, through the outbox, never at POST /.
     const orderId = await recordedPendingOrder();
     const result = { orderId, userId: `ce-${orderId.slice(0, 8)}`, status: 'failed', amount: '120.00', currency: 'USD', reason: 'declined' };
-    await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
+    await publishToOutbox(app.db, { type: qualifiedType(PaymentResult.name, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
 
     // Never a settled order without its total: both land in one write.
     await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: expect.not.stringMatching('pending') }));
@@ -237,11 +239,11 @@ describe('the CloudEvents receiver (POST /)', () => {
   it('takes the total from the payment request when an older payment result carried no currency', async () => {
     const orderId = await recordedPendingOrder();
     const result = { orderId, userId: `ce-${orderId.slice(0, 8)}`, status: 'failed', amount: '120.00', reason: 'declined' };
-    await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentResult, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
+    await publishToOutbox(app.db, { type: qualifiedType(PaymentResult.name, DEFAULT_EVENT_TYPE_PREFIX), source: 'payment', subject: orderId }, result);
     await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: null }));
 
     const request = { orderId, userId: result.userId, amount: '120.00', currency: 'USD', method: 'card' };
-    await publishToOutbox(app.db, { type: qualifiedType(EventType.PaymentRequest, DEFAULT_EVENT_TYPE_PREFIX), source: 'inventory', subject: orderId }, request);
+    await publishToOutbox(app.db, { type: qualifiedType(PaymentRequest.name, DEFAULT_EVENT_TYPE_PREFIX), source: 'inventory', subject: orderId }, request);
     await eventually(async () => expect((await app.http('GET', `/orders/${orderId}`)).body).toMatchObject({ status: 'payment_failed', total: '120.00' }));
   });
 

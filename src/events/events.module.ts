@@ -1,4 +1,4 @@
-import { Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ModuleRef } from '@nestjs/core';
 import { Backlog } from './admission/backlog';
@@ -9,6 +9,7 @@ import { DeliveryTransaction } from './delivery/delivery-transaction';
 import { EventRouter } from './delivery/event-router';
 import { SubscriptionRegistry } from './delivery/subscription-registry';
 import { TimedOutTransactions } from './delivery/timed-out-transactions';
+import { EVENT_CATALOG, EventCatalog } from './catalog';
 import { EventLog } from './event-log';
 import { EventsConfig, eventsConfig } from './events.config';
 import { Inbox } from './inbox/inbox';
@@ -79,4 +80,9 @@ const transport: Provider = {
   ],
   exports: [Outbox, EventLog, EventRouter, EventBusServer, OutboxDispatcher, EVENT_TRANSPORT, Backlog, ShedWhenBackloggedGuard, IngressPolicy, BrokerGuard],
 })
-export class EventsModule {}
+export class EventsModule {
+  /** `eventTypes`: the names every module of the system publishes (not only this process's), from their declarations. */
+  static forRoot({ eventTypes }: { eventTypes: readonly string[] }): DynamicModule {
+    return { module: EventsModule, providers: [{ provide: EVENT_CATALOG, useValue: new EventCatalog(eventTypes) }], exports: [EVENT_CATALOG] };
+  }
+}

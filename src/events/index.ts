@@ -1,7 +1,8 @@
-export { EventType, qualifiedType } from './catalog';
-export type { EventTypeName } from './catalog';
+export { EventCatalog, qualifiedType } from './catalog';
 export { defineEvent } from './contract';
 export type { EventContract, EventData } from './contract';
+export { defineModule, publishedTypes } from './module-declaration';
+export type { ModuleDeclaration, ScalingDefaults } from './module-declaration';
 export { amountsInCurrency, AmountNotInCurrencyError, Currency, MoneyAmount, toDecimal, toMinorUnits } from './money';
 export { Subscribe } from './subscription';
 export type { Subscription } from './subscription';

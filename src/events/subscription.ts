@@ -54,7 +54,7 @@ export function Subscribe(contract: EventContract, { name, subscriber, when, ord
   checkName(name, subscriber);
   const subscription: Subscription = { name, subscriber, contract, delivery: deliveryPolicy(delivery), when, ordered, batched };
   return (target, key, descriptor) => {
-    EventPattern(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
+    EventPattern<Record<string, unknown>>(contract.name, { [SUBSCRIPTION_EXTRA]: subscription })(target, key, descriptor as unknown as TypedPropertyDescriptor<(data: unknown) => unknown>);
   };
 }
 

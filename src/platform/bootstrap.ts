@@ -1,3 +1,4 @@
+import { publishedTypes } from '../events';
 import { MODULES, ModuleName } from '../modules';
 import { modulesConfig } from '../modules/modules.config';
 import { parseConfig } from './config/define-config';
@@ -15,6 +16,6 @@ export function startApp(env: NodeJS.ProcessEnv = process.env, options: StartOpt
   return startModules(
     modulesToRun(env).map((name) => MODULES[name]),
     env,
-    options,
+    { eventTypes: publishedTypes(Object.values(MODULES)), ...options },
   );
 }

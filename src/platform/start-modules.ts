@@ -16,7 +16,7 @@ import { healthConfig } from './health/health.config';
 import { customerAuthConfig } from './http/customers/customer-auth.config';
 import { httpConfig } from './http/http.config';
 import { QuietStartLogger } from './logging/quiet-start-logger';
-import { RunnableModule } from './runnable-module';
+import { ModuleDeclaration, publishedTypes } from '../events/module-declaration';
 import { reportAddress, reportStart } from './start-report';
 import { tracingConfig } from './tracing/tracing.config';
 
@@ -24,6 +24,8 @@ import { tracingConfig } from './tracing/tracing.config';
 export interface StartOptions {
   /** Serves /docs (src/platform/http/api-docs/serve-api-docs.ts) unless API_DOCS=off. */
   readonly apiDocs?: (app: NestFastifyApplication) => void;
+  /** The event type names of the whole system (default: those `modules` publish), for a process that runs only some. */
+  readonly eventTypes?: readonly string[];
 }
 
 export interface RunningApp {
@@ -35,7 +37,7 @@ export interface RunningApp {
 type Namespace = { namespace: string; schema: z.ZodObject };
 
 /** Every namespace is checked before Nest starts, so a bad value stops the process with one clear message. */
-function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv): string {
+function checkConfiguration(modules: readonly ModuleDeclaration[], env: NodeJS.ProcessEnv): string {
   const events = parseConfig(eventsConfig.namespace, eventsConfig.schema, env);
   const transport: Namespace[] = events.EVENT_TRANSPORT === 'http' ? [httpTransportConfig] : [];
   const configs: Namespace[] = [kafkaConfig, ingressConfig, customerAuthConfig, healthConfig, tracingConfig, ...transport, ...modules.flatMap((module): Namespace[] => [...module.configs])];
@@ -44,7 +46,7 @@ function checkConfiguration(modules: readonly RunnableModule[], env: NodeJS.Proc
 }
 
 /** Builds and starts an entrypoint running `modules`, on Postgres (embedded when DATABASE_URL is unset). */
-export async function startModules(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
+export async function startModules(modules: readonly ModuleDeclaration[], env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
   const http = parseConfig('http', httpConfig.schema, env);
   const database = parseConfig('database', databaseConfig.schema, env);
   holdOutboxWithoutSink(env);
@@ -56,7 +58,7 @@ export async function startModules(modules: readonly RunnableModule[], env: Node
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, database: target, logLevel: http.LOG_LEVEL, behindBroker: transport === 'http' }),
+      AppModule.register({ modules, eventTypes: options.eventTypes ?? publishedTypes(modules), database: target, logLevel: http.LOG_LEVEL, behindBroker: transport === 'http' }),
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
       { bufferLogs: true, abortOnError: false },
     );

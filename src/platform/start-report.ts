@@ -8,13 +8,13 @@ import { appVersion } from './app-version';
 import { parseConfig } from './config/define-config';
 import { DatabaseConfig } from './database/database.config';
 import { accessSummary } from './http/access-summary';
-import { RunnableModule } from './runnable-module';
+import { ModuleDeclaration } from '../events/module-declaration';
 
 /**
  * What a start says at info, in a handful of lines: version, modules, how events travel, which database, who
  * may call what, and where it listens. Never a credential: the database is named by host and name only.
  */
-export function reportStart(app: NestFastifyApplication, modules: readonly RunnableModule[], transport: string, database: DatabaseConfig, env: NodeJS.ProcessEnv): void {
+export function reportStart(app: NestFastifyApplication, modules: readonly ModuleDeclaration[], transport: string, database: DatabaseConfig, env: NodeJS.ProcessEnv): void {
   const logger = new Logger('Startup');
   const version = appVersion();
   logger.log({ msg: `toolsku-order-events ${version} on Node ${process.version}`, version, node: process.version });
@@ -33,7 +33,7 @@ export function reportAddress(app: NestFastifyApplication): void {
 }
 
 /** One line for every module this process runs, with each one's subscriptions as a field. */
-function modulesLine(app: NestFastifyApplication, modules: readonly RunnableModule[]): object {
+function modulesLine(app: NestFastifyApplication, modules: readonly ModuleDeclaration[]): object {
   const subscriptions = app.get(SubscriptionRegistry).all();
   const names = modules.map(({ name }) => name);
   const byModule = Object.fromEntries(names.map((name) => [name, subscriptions.filter((subscription) => subscription.subscriber === name).map((subscription) => `${subscription.name} <- ${subscription.contract.name}`)]));

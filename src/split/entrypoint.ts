@@ -3,17 +3,19 @@ import { parseConfig } from '../platform/config/define-config';
 import { isMigrateCommand, migrateCommand } from '../platform/database/migrate-command';
 import { exitOnFailedStart } from '../platform/logging/failed-start';
 import { reportListening } from '../platform/report-listening';
-import { RunnableModule } from '../platform/runnable-module';
-import { StartOptions, startModules } from '../platform/start-modules';
+import { ModuleDeclaration } from '../events/module-declaration';
+import { startModules } from '../platform/start-modules';
 import { splitConfig } from './split.config';
 
 /**
- * The composition root of one split entrypoint (dist/split/<module>/main.js, one Knative Service): that
- * module alone, the bus and the platform. Events leave over HTTP to K_SINK unless EVENT_TRANSPORT says
- * otherwise; MODULES is not read, the bundle holds one module. SIGTERM drains through Nest's shutdown hooks.
- * `main.js migrate` applies the module's migrations (and the bus's) and ends: the migrate Job's command.
+ * The composition root of one split bundle (dist/split/<module>/main.js, one Knative Service): that module
+ * alone, the bus and the platform. `eventTypes` are the names every module of the system publishes, which the
+ * build reads from the declarations (./bundle-entries.ts): the bundle holds one module but knows the catalog.
+ * Events leave over HTTP to K_SINK unless EVENT_TRANSPORT says otherwise; MODULES is not read. SIGTERM drains
+ * through Nest's shutdown hooks. `main.js migrate` applies the module's migrations (and the bus's) and ends:
+ * the migrate Job's command.
  */
-export function runModule(module: RunnableModule, env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): void {
+export function runModule(module: ModuleDeclaration, eventTypes: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   // Set in the environment itself: the config namespaces Nest registers read process.env.
   env.EVENT_TRANSPORT ||= 'http';
   // The migrate Job applies the migrations once per rollout; a cold start only checks them (docs/adr/0023).
@@ -21,6 +23,17 @@ export function runModule(module: RunnableModule, env: NodeJS.ProcessEnv = proce
   const migrating = isMigrateCommand();
   Promise.resolve()
     .then(() => parseConfig(splitConfig.namespace, splitConfig.schema, env))
-    .then(() => (migrating ? migrateCommand([module], env).then(() => process.exit(0)) : startModules([module], env, options).then(reportListening)))
+    .then(() => (migrating ? migrateCommand([module], env).then(() => process.exit(0)) : startModules([module], env, { apiDocs: module.apiDocs, eventTypes }).then(reportListening)))
     .catch(exitOnFailedStart);
+}
+
+/** Runs the module declared among `exports` (its compiled `<m>.module.js`) under `name`: what a bundle's entry calls. */
+export function runDeclaredModule(exports: Record<string, unknown>, name: string, eventTypes: readonly string[]): void {
+  const module = Object.values(exports).find((value): value is ModuleDeclaration => isDeclaration(value) && value.name === name);
+  if (!module) throw new Error(`no module named ${name} is declared there`);
+  runModule(module, eventTypes);
+}
+
+function isDeclaration(value: unknown): value is ModuleDeclaration {
+  return typeof value === 'object' && value !== null && 'name' in value && 'module' in value && 'publishes' in value;
 }

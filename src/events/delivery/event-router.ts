@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors';
 import { matchesFilter } from '../attribute-filter';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
-import { catalogName } from '../catalog';
+import { EVENT_CATALOG, EventCatalog } from '../catalog';
 import { MalformedEventError, SubscriptionNotHereError } from '../errors';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
@@ -41,6 +41,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly metrics: DeliveryMetrics,
     private readonly journal: DeliveryJournal,
     @Inject(eventsConfig.KEY) private readonly config: EventsConfig,
+    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,7 +61,7 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** The local subscriptions an event is for (empty when none here wants it). */
   subscriptionsFor(event: CloudEvent<unknown>): readonly LocalSubscription[] {
-    const name = catalogName(event.type, this.config.EVENT_TYPE_PREFIX);
+    const name = this.catalog.nameOf(event.type, this.config.EVENT_TYPE_PREFIX);
     return name ? this.registry.forType(name) : [];
   }
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EventTypeName } from '../catalog';
 import { Subscription } from '../subscription';
 import { DeliveryContext } from './delivery-context';
 
@@ -12,7 +11,7 @@ export interface LocalSubscription extends Subscription {
 @Injectable()
 export class SubscriptionRegistry {
   private readonly byName = new Map<string, LocalSubscription>();
-  private readonly byType = new Map<EventTypeName, LocalSubscription[]>();
+  private readonly byType = new Map<string, LocalSubscription[]>();
 
   register(subscription: LocalSubscription): void {
     if (this.byName.has(subscription.name)) throw new Error(`subscription ${subscription.name} is declared twice`);
@@ -20,7 +19,7 @@ export class SubscriptionRegistry {
     this.byType.set(subscription.contract.name, [...this.forType(subscription.contract.name), subscription]);
   }
 
-  forType(name: EventTypeName): readonly LocalSubscription[] {
+  forType(name: string): readonly LocalSubscription[] {
     return this.byType.get(name) ?? [];
   }
 

@@ -6,7 +6,7 @@ import { DeadLetterIntakeController } from './http/dead-letter-intake.controller
 import { DeadLettersConsoleController } from './http/console/dead-letters-console.controller';
 import { DeadLettersController } from './http/dead-letters.controller';
 import { ConsoleModule } from '../../platform/http/console/console.module';
-import { RunnableModule } from '../../platform/runnable-module';
+import { defineModule } from '../../events';
 import { deadletterMigrations } from './migrations';
 
 @Module({
@@ -23,4 +23,12 @@ export class DeadletterModule {}
 export class DeadLetterIntakeModule {}
 
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
-export const DEADLETTER: RunnableModule = { name: 'deadletter', module: DeadletterModule, migrations: deadletterMigrations, configs: [], brokerEndpoints: DeadLetterIntakeModule };
+export const DEADLETTER = defineModule({
+  name: 'deadletter',
+  module: DeadletterModule,
+  migrations: deadletterMigrations,
+  configs: [],
+  publishes: [],
+  routes: ['/dead-letters'],
+  brokerEndpoints: DeadLetterIntakeModule,
+});

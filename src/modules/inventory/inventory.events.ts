@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+import { amountsInCurrency, Currency, defineEvent, MoneyAmount } from '../../events';
 
 const StockLine = z.object({ sku: SafeText.min(1), quantity: z.number().int().min(1) });
 
 /** `inventory.insufficient`: not every item could be reserved, so none was. */
 export const InventoryInsufficient = defineEvent(
-  EventType.InventoryInsufficient,
+  'inventory.insufficient',
   'inventory',
   z.object({
     orderId: SafeText.min(1),
@@ -18,7 +18,7 @@ export const InventoryInsufficient = defineEvent(
 
 /** `payment.request`: every item is reserved; take this amount, priced from the inventory catalog. */
 export const PaymentRequest = defineEvent(
-  EventType.PaymentRequest,
+  'payment.request',
   'inventory',
   z
     .object({
@@ -32,4 +32,4 @@ export const PaymentRequest = defineEvent(
 );
 
 /** `inventory.released`: a reservation was given back to stock (its payment failed). */
-export const InventoryReleased = defineEvent(EventType.InventoryReleased, 'inventory', z.object({ orderId: SafeText.min(1), items: z.array(StockLine).min(1) }));
+export const InventoryReleased = defineEvent('inventory.released', 'inventory', z.object({ orderId: SafeText.min(1), items: z.array(StockLine).min(1) }));

@@ -8,7 +8,8 @@ import { ReserveStockWhenOrderCreatedHandler } from './handlers/reserve-stock-wh
 import { SettleReservationWhenPaymentResultHandler } from './handlers/settle-reservation-when-payment-result.handler';
 import { InventoryController } from './http/inventory.controller';
 import { inventoryConfig } from './inventory.config';
-import { RunnableModule } from '../../platform/runnable-module';
+import { InventoryInsufficient, InventoryReleased, PaymentRequest } from './inventory.events';
+import { defineModule } from '../../events';
 import { inventoryMigrations } from './migrations';
 
 @Module({
@@ -19,4 +20,11 @@ import { inventoryMigrations } from './migrations';
 export class InventoryModule {}
 
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
-export const INVENTORY: RunnableModule = { name: 'inventory', module: InventoryModule, migrations: inventoryMigrations, configs: [inventoryConfig] };
+export const INVENTORY = defineModule({
+  name: 'inventory',
+  module: InventoryModule,
+  migrations: inventoryMigrations,
+  configs: [inventoryConfig],
+  publishes: [InventoryInsufficient, PaymentRequest, InventoryReleased],
+  routes: ['/inventory'],
+});

@@ -10,7 +10,8 @@ import { NotifyWhenPaymentResultHandler } from './handlers/notify-when-payment-r
 import { NotifyWhenStockInsufficientHandler } from './handlers/notify-when-stock-insufficient.handler';
 import { NotificationsController } from './http/notifications.controller';
 import { NotificationConfig, notificationConfig } from './notification.config';
-import { RunnableModule } from '../../platform/runnable-module';
+import { NotificationSend } from './notification.events';
+import { defineModule } from '../../events';
 import { notificationMigrations } from './migrations';
 
 @Module({
@@ -30,4 +31,11 @@ import { notificationMigrations } from './migrations';
 export class NotificationModule {}
 
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
-export const NOTIFICATION: RunnableModule = { name: 'notification', module: NotificationModule, migrations: notificationMigrations, configs: [notificationConfig] };
+export const NOTIFICATION = defineModule({
+  name: 'notification',
+  module: NotificationModule,
+  migrations: notificationMigrations,
+  configs: [notificationConfig],
+  publishes: [NotificationSend],
+  routes: ['/notifications'],
+});

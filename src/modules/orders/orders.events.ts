@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+import { amountsInCurrency, Currency, defineEvent, MoneyAmount } from '../../events';
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them
@@ -8,7 +8,7 @@ import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from
  * event producers outside the system may send (a storefront), at `POST /` with the ingress token.
  */
 export const OrderCreated = defineEvent(
-  EventType.OrderCreated,
+  'order.created',
   'orders',
   z
     .object({

@@ -11,9 +11,11 @@ import { SettleWhenPaymentResultHandler } from './handlers/settle-when-payment-r
 import { OrdersConsoleController } from './http/console/orders-console.controller';
 import { OrdersController } from './http/orders.controller';
 import { ConsoleModule } from '../../platform/http/console/console.module';
-import { RunnableModule } from '../../platform/runnable-module';
+import { defineModule } from '../../events';
 import { ordersMigrations } from './migrations';
 import { ordersConfig } from './orders.config';
+import { OrderCreated } from './orders.events';
+import { serveApiDocs } from '../../platform/http/api-docs/serve-api-docs';
 
 @Module({
   imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order]), ConsoleModule],
@@ -23,4 +25,13 @@ import { ordersConfig } from './orders.config';
 export class OrdersModule {}
 
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
-export const ORDERS: RunnableModule = { name: 'orders', module: OrdersModule, migrations: ordersMigrations, configs: [ordersConfig] };
+export const ORDERS = defineModule({
+  name: 'orders',
+  module: OrdersModule,
+  migrations: ordersMigrations,
+  configs: [ordersConfig],
+  publishes: [OrderCreated],
+  routes: ['/orders'],
+  // The API's front door: it alone serves /docs (its own routes).
+  apiDocs: serveApiDocs,
+});

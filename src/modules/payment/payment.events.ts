@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+import { amountsInCurrency, Currency, defineEvent, MoneyAmount } from '../../events';
 
 /**
  * `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit).
@@ -9,7 +9,7 @@ import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from
  * (`currency` is absent from results published before 0.2, which may still sit in an outbox or a dead letter).
  */
 export const PaymentResult = defineEvent(
-  EventType.PaymentResult,
+  'payment.result',
   'payment',
   z
     .object({

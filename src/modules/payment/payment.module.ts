@@ -5,7 +5,8 @@ import { PAYMENT_GATEWAY } from './domain/payment-gateway';
 import { SimulatedGateway } from './domain/simulated-gateway';
 import { TakePaymentWhenPaymentRequestedHandler } from './handlers/take-payment-when-payment-requested.handler';
 import { paymentConfig } from './payment.config';
-import { RunnableModule } from '../../platform/runnable-module';
+import { PaymentResult } from './payment.events';
+import { defineModule } from '../../events';
 import { paymentMigrations } from './migrations';
 
 @Module({
@@ -19,4 +20,12 @@ export class PaymentModule {}
  * How a composition root runs this module (the monolith with the others, or alone in src/split). One instance
  * stays warm on Knative: a shopper waits on the payment, and its cold start would add to every quiet-hour checkout.
  */
-export const PAYMENT: RunnableModule = { name: 'payment', module: PaymentModule, migrations: paymentMigrations, configs: [paymentConfig], scaling: { minScale: 1 } };
+export const PAYMENT = defineModule({
+  name: 'payment',
+  module: PaymentModule,
+  migrations: paymentMigrations,
+  configs: [paymentConfig],
+  publishes: [PaymentResult],
+  routes: [],
+  scaling: { minScale: 1 },
+});

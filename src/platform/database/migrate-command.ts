@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { eventsMigrations } from '../../events';
 import { parseConfig } from '../config/define-config';
 import { logOptions } from '../logging/log-options';
-import { RunnableModule } from '../runnable-module';
+import { ModuleDeclaration } from '../../events/module-declaration';
 import { databaseConfig } from './database.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
@@ -18,7 +18,7 @@ export const isMigrateCommand = (argv: readonly string[] = process.argv): boolea
  * what it applied as one JSON line, and ends. Run once per rollout (the generated migrate Job), before the
  * Services, which only verify the schema at start (docs/adr/0023).
  */
-export async function migrateCommand(modules: readonly RunnableModule[], env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function migrateCommand(modules: readonly ModuleDeclaration[], env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const config = parseConfig('database', databaseConfig.schema, env);
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.EMBEDDED_POSTGRES_DIR);
   const dataSource = new DataSource({

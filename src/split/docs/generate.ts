@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { collectPublications, collectSubscriptions } from '../manifests/subscriptions';
+import { ModuleDeclaration } from '../../events/module-declaration';
+import { collectPublications, collectSubscriptions, DECLARED_MODULES } from '../manifests/subscriptions';
 import { renderAsyncApi } from './asyncapi';
 import { mermaid, renderEventFlow, withEmbeddedBlock } from './event-flow';
 
@@ -14,9 +15,9 @@ export const ASYNCAPI_FILE = resolve(ROOT, 'docs/asyncapi.yaml');
 const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every generated file with its content as the code declares it today (the README with its diagram block). */
-export function renderDocs({ flow = EVENT_FLOW_FILE, readme = README_FILE, asyncapi = ASYNCAPI_FILE } = {}): Record<string, string> {
-  const subscriptions = collectSubscriptions();
-  const publications = collectPublications();
+export function renderDocs({ flow = EVENT_FLOW_FILE, readme = README_FILE, asyncapi = ASYNCAPI_FILE } = {}, modules: readonly ModuleDeclaration[] = DECLARED_MODULES): Record<string, string> {
+  const subscriptions = collectSubscriptions(modules);
+  const publications = collectPublications(modules);
   return {
     [flow]: renderEventFlow(subscriptions, publications),
     [readme]: withEmbeddedBlock(readFileSync(readme, 'utf8'), mermaid(subscriptions, publications)),

@@ -1,4 +1,4 @@
-import { RunnableModule } from '../../platform/runnable-module';
+import { ModuleDeclaration } from '../../events/module-declaration';
 
 /**
  * Every pod of every Service holds its own pool of Postgres connections, so Knative's autoscaler can open
@@ -31,7 +31,7 @@ export class ConnectionBudgetError extends Error {}
  * subscription (each runs one transaction at a time, EVENTS_SUBSCRIPTION_CONCURRENCY=1) plus the rest of the
  * process's needs; its max-scale is as many pods as its share holds, at most what the module declares.
  */
-export function connectionBudget(modules: readonly RunnableModule[], subscriptionsOf: (module: string) => number, budget = DEFAULT_POSTGRES_CONNECTIONS): Record<string, ServiceConnections> {
+export function connectionBudget(modules: readonly ModuleDeclaration[], subscriptionsOf: (module: string) => number, budget = DEFAULT_POSTGRES_CONNECTIONS): Record<string, ServiceConnections> {
   if (!Number.isInteger(budget) || budget <= RESERVED_CONNECTIONS) throw new ConnectionBudgetError(`the Postgres connection budget must be a whole number above the ${RESERVED_CONNECTIONS} reserved, got ${budget}`);
   const share = Math.floor((budget - RESERVED_CONNECTIONS) / modules.length);
   const plan: Record<string, ServiceConnections> = {};

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Document } from 'yaml';
-import { MODULE_NAMES, MODULES, ModuleName } from '../../modules';
+import { ModuleDeclaration } from '../../events/module-declaration';
 import { connectionBudget, DEFAULT_POSTGRES_CONNECTIONS } from './connection-budget';
 import { DEAD_LETTER_SERVICE, Manifest, ManifestOptions, NAMESPACE } from './knative';
 import { knativeLayout } from './layout';
-import { collectSubscriptions, publishingModules } from './subscriptions';
+import { collectSubscriptions, DECLARED_MODULES, publishingModules } from './subscriptions';
 
 /** `deploy/knative` of this repository (from src/split/manifests or dist/split/manifests alike). */
 export const KNATIVE_DIR = resolve(__dirname, '../../../deploy/knative');
@@ -35,17 +35,16 @@ function yamlDocuments(manifests: Manifest[]): string {
  * The modules that need K_SINK: every publisher, and the deadletter module, whose replays go back through the
  * Broker when the failed subscription runs in another Service.
  */
-export function sinkBoundModules(): ModuleName[] {
-  const publishers = publishingModules();
-  return MODULE_NAMES.filter((name) => publishers.includes(name) || name === DEAD_LETTER_SERVICE);
+export function sinkBoundModules(modules: readonly ModuleDeclaration[] = DECLARED_MODULES): string[] {
+  const publishers = publishingModules(modules);
+  return modules.map(({ name }) => name).filter((name) => publishers.includes(name) || name === DEAD_LETTER_SERVICE);
 }
 
 /** The manifests of every file under deploy/knative, as the code declares them today. */
-export function knativeFiles({ postgresConnections = DEFAULT_POSTGRES_CONNECTIONS, ...options }: GenerateOptions = {}): Record<string, Manifest[]> {
-  const subscriptions = collectSubscriptions().map(({ subscription }) => subscription);
-  const modules = MODULE_NAMES.map((name) => MODULES[name]);
+export function knativeFiles({ postgresConnections = DEFAULT_POSTGRES_CONNECTIONS, ...options }: GenerateOptions = {}, modules: readonly ModuleDeclaration[] = DECLARED_MODULES): Record<string, Manifest[]> {
+  const subscriptions = collectSubscriptions(modules).map(({ subscription }) => subscription);
   const connections = connectionBudget(modules, (module) => subscriptions.filter((s) => s.subscriber === module).length, postgresConnections);
-  return knativeLayout({ modules, subscriptions, publishers: sinkBoundModules(), connections }, options, IMAGE_TAG);
+  return knativeLayout({ modules, subscriptions, publishers: sinkBoundModules(modules), connections }, options, IMAGE_TAG);
 }
 
 /** Every file under deploy/knative (path relative to it) with its content. */

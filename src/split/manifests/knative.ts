@@ -1,7 +1,6 @@
 import { DEFAULT_EVENT_TYPE_PREFIX, qualifiedType } from '../../events/catalog';
 import { Subscription } from '../../events/subscription';
-import { ModuleName } from '../../modules';
-import { RunnableModule, ScalingDefaults } from '../../platform/runnable-module';
+import { ModuleDeclaration, ScalingDefaults } from '../../events/module-declaration';
 import { ServiceConnections } from './connection-budget';
 import { brokerSubjects, isClusterLocal, POLICIES_FILE, securityManifests, serviceAudience } from './security';
 
@@ -24,7 +23,7 @@ export const BROKER_CONFIG_NAME = 'kafka-broker-config';
 export const imageOf = (module: string): string => `toolsku/order-events-${module}`;
 export const DATABASE_SECRET = { name: 'order-events-db', key: 'url' } as const;
 /** The module whose ksvc is every Trigger's dead-letter sink. */
-export const DEAD_LETTER_SERVICE: ModuleName = 'deadletter';
+export const DEAD_LETTER_SERVICE: string = 'deadletter';
 
 export const SCALING_ANNOTATIONS = {
   'autoscaling.knative.dev/min-scale': '0',
@@ -118,7 +117,7 @@ export const migrateJobName = (module: string, imageTag: string): string => `${m
  * is behind (docs/adr/0023). The five Jobs run at once and take turns on Postgres' advisory lock. A finished
  * Job is removed after a day; until then, re-applying the same release leaves it as it is.
  */
-export function migrateJob(module: RunnableModule, imageTag: string): Manifest {
+export function migrateJob(module: ModuleDeclaration, imageTag: string): Manifest {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -151,13 +150,13 @@ export function migrateJob(module: RunnableModule, imageTag: string): Manifest {
  * One ksvc running one module's bundle over HTTP CloudEvents; scale-to-zero unless the module says otherwise,
  * its pool size and max-scale from the connection budget, admitting Broker tokens of `subjects` only.
  */
-export function knativeService(module: RunnableModule, connections: ServiceConnections, options: ManifestOptions = {}, subjects?: string): Manifest {
+export function knativeService(module: ModuleDeclaration, connections: ServiceConnections, options: ManifestOptions = {}, subjects?: string): Manifest {
   const name = module.name;
   const rollout = options.traffic?.rolloutDuration ? { 'serving.knative.dev/rollout-duration': options.traffic.rolloutDuration } : undefined;
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: metadata(name, rollout, isClusterLocal(module.name as ModuleName) ? CLUSTER_LOCAL : {}),
+    metadata: metadata(name, rollout, isClusterLocal(module.name) ? CLUSTER_LOCAL : {}),
     spec: {
       ...(options.traffic ? { traffic: trafficSplit(name, options.traffic) } : {}),
       template: {
@@ -267,14 +266,14 @@ export function trigger(subscription: Subscription, options: ManifestOptions = {
     spec: {
       broker: BROKER_NAME,
       ...triggerFilter(subscription, options),
-      subscriber: { ref: serviceRef(subscription.subscriber), audience: serviceAudience(subscription.subscriber as ModuleName) },
+      subscriber: { ref: serviceRef(subscription.subscriber), audience: serviceAudience(subscription.subscriber) },
       delivery: triggerDelivery(subscription),
     },
   };
 }
 
 /** Injects K_SINK (the Broker's address) into a publishing module's ksvc. */
-export function sinkBinding(module: ModuleName): Manifest {
+export function sinkBinding(module: string): Manifest {
   return {
     apiVersion: 'sources.knative.dev/v1',
     kind: 'SinkBinding',
@@ -287,9 +286,9 @@ export function sinkBinding(module: ModuleName): Manifest {
 }
 
 export interface KnativeInput {
-  readonly modules: readonly RunnableModule[];
+  readonly modules: readonly ModuleDeclaration[];
   readonly subscriptions: readonly Subscription[];
-  readonly publishers: readonly ModuleName[];
+  readonly publishers: readonly string[];
   /** Each Service's pool size and max-scale (connection-budget.ts). */
   readonly connections: Readonly<Record<string, ServiceConnections>>;
 }
@@ -299,11 +298,11 @@ export function baseManifests(input: KnativeInput, options: ManifestOptions = {}
   return {
     'namespace.yaml': [namespace()],
     'migrate.yaml': input.modules.map((module) => migrateJob(module, imageTag)),
-    'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options, brokerSubjects(module.name as ModuleName, input.subscriptions, DEAD_LETTER_SERVICE, NAMESPACE))),
+    'services.yaml': input.modules.map((module) => knativeService(module, input.connections[module.name], options, brokerSubjects(module.name, input.subscriptions, DEAD_LETTER_SERVICE, NAMESPACE))),
     'triggers.yaml': input.subscriptions.map((subscription) => trigger(subscription, options)),
     'sinkbindings.yaml': input.publishers.map(sinkBinding),
     [POLICIES_FILE]: securityManifests(
-      input.modules.map((module) => module.name as ModuleName),
+      input.modules.map((module) => module.name),
       input.subscriptions,
       DEAD_LETTER_SERVICE,
     ),

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ModuleName } from '../../modules';
 import type { Subscription } from '../../events/subscription';
 
 /**
@@ -12,7 +11,7 @@ import type { Subscription } from '../../events/subscription';
 export const POLICIES_FILE = 'policies.yaml';
 
 /** The one Service that serves customers (POST /orders, GET /orders/:id): every other is cluster-local. */
-export const PUBLIC_SERVICE: ModuleName = 'orders';
+export const PUBLIC_SERVICE: string = 'orders';
 
 // Declared here rather than imported: knative.ts imports this file, and the boundary rules forbid cycles.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes objects of any kind, as YAML gives them
@@ -21,7 +20,7 @@ const PART_OF = { 'app.kubernetes.io/part-of': 'order-events' } as const;
 /** The label Knative Serving puts on every pod of a Service: the NetworkPolicy selects by it. */
 const SERVICE_LABEL = 'serving.knative.dev/service';
 
-export function isClusterLocal(module: ModuleName): boolean {
+export function isClusterLocal(module: string): boolean {
   return module !== PUBLIC_SERVICE;
 }
 
@@ -29,7 +28,7 @@ export function isClusterLocal(module: ModuleName): boolean {
  * The OIDC audience the Broker's tokens for a Service name: the receiver expects its K_SERVICE (the Service's
  * name) unless EVENTS_OIDC_AUDIENCE says otherwise, and each Trigger asks for it (`subscriber.audience`).
  */
-export function serviceAudience(module: ModuleName): string {
+export function serviceAudience(module: string): string {
   return module;
 }
 
@@ -38,7 +37,7 @@ export function serviceAudience(module: ModuleName): string {
  * and dead-letter deliveries carry that Trigger's OIDC identity). For the deadletter Service, whose only
  * event endpoint is the intake, every Trigger with a dead-letter sink: the Broker's dead-letter delivery.
  */
-export function eventPolicy(module: ModuleName, subscriptions: readonly Subscription[], deadLetterService: ModuleName): Manifest {
+export function eventPolicy(module: string, subscriptions: readonly Subscription[], deadLetterService: string): Manifest {
   const senders = module === deadLetterService ? subscriptions.filter((subscription) => subscription.delivery.deadLetter) : subscriptions.filter((subscription) => subscription.subscriber === module);
   return {
     apiVersion: 'eventing.knative.dev/v1alpha1',
@@ -84,7 +83,7 @@ export function triggerSubject(trigger: string, namespace: string): string {
  * the Broker class (the Kafka Broker: the Trigger's identity; the channel-based Broker: its channel
  * Subscription's, whose name holds the Trigger's uid).
  */
-export function brokerSubjects(module: ModuleName, subscriptions: readonly Subscription[], deadLetterService: ModuleName, namespace: string): string {
+export function brokerSubjects(module: string, subscriptions: readonly Subscription[], deadLetterService: string, namespace: string): string {
   if (module === deadLetterService) return `system:serviceaccount:${namespace}:*`;
   return subscriptions
     .filter((subscription) => subscription.subscriber === module)
@@ -96,7 +95,7 @@ export function brokerSubjects(module: ModuleName, subscriptions: readonly Subsc
  * The cluster-local Services' pods take connections from the Knative data plane only (the Broker's dispatcher
  * and the Serving activator/gateway in their namespaces), never from other workloads of the cluster.
  */
-export function dataPlaneOnly(modules: readonly ModuleName[]): Manifest {
+export function dataPlaneOnly(modules: readonly string[]): Manifest {
   const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -111,6 +110,6 @@ export function dataPlaneOnly(modules: readonly ModuleName[]): Manifest {
 }
 
 /** Everything policies.yaml holds: an EventPolicy per Service, then the NetworkPolicy. */
-export function securityManifests(modules: readonly ModuleName[], subscriptions: readonly Subscription[], deadLetterService: ModuleName): Manifest[] {
+export function securityManifests(modules: readonly string[], subscriptions: readonly Subscription[], deadLetterService: string): Manifest[] {
   return [...modules.map((module) => eventPolicy(module, subscriptions, deadLetterService)), dataPlaneOnly(modules)];
 }

@@ -2,15 +2,14 @@ import 'reflect-metadata';
 import { PATTERN_EXTRAS_METADATA } from '@nestjs/microservices/constants';
 import { EventContract } from '../../events/contract';
 import { SUBSCRIPTION_EXTRA, Subscription } from '../../events/subscription';
-import * as deadletter from '../../modules/deadletter';
-import * as inventory from '../../modules/inventory';
-import * as notification from '../../modules/notification';
-import * as orders from '../../modules/orders';
-import * as payment from '../../modules/payment';
-import { MODULE_NAMES, MODULES, ModuleName } from '../../modules';
+import { ModuleDeclaration } from '../../events/module-declaration';
+import { MODULES } from '../../modules';
+
+/** Every module of the system, in the list's order: what the generators derive from unless given another list. */
+export const DECLARED_MODULES: readonly ModuleDeclaration[] = Object.values(MODULES);
 
 export interface DeclaredSubscription {
-  readonly module: ModuleName;
+  readonly module: string;
   readonly subscription: Subscription;
 }
 
@@ -20,10 +19,10 @@ type Type = abstract new (...args: never[]) => unknown;
  * Every `@Subscribe` declaration of every module, read from Nest's metadata (no app, no database):
  * the handler method's `microservices:pattern_extras`, property `subscription`. Sorted by name.
  */
-export function collectSubscriptions(): DeclaredSubscription[] {
+export function collectSubscriptions(modules: readonly ModuleDeclaration[] = DECLARED_MODULES): DeclaredSubscription[] {
   const found: DeclaredSubscription[] = [];
-  for (const module of MODULE_NAMES) {
-    const controllers: Type[] = Reflect.getMetadata('controllers', MODULES[module].module) ?? [];
+  for (const { name: module, module: nestModule } of modules) {
+    const controllers: Type[] = Reflect.getMetadata('controllers', nestModule) ?? [];
     for (const controller of controllers) {
       const prototype = controller.prototype as Record<string, unknown>;
       for (const key of Object.getOwnPropertyNames(prototype)) {
@@ -44,26 +43,14 @@ export function collectSubscriptions(): DeclaredSubscription[] {
   return found.sort((a, b) => a.subscription.name.localeCompare(b.subscription.name));
 }
 
-/** Each module's published contracts (its index.ts exports), by the module name MODULES uses. */
-const CONTRACTS: Record<ModuleName, Record<string, unknown>> = { orders, inventory, payment, notification, deadletter };
-
-function isContract(value: unknown): value is EventContract {
-  return typeof value === 'object' && value !== null && 'name' in value && 'source' in value && 'schema' in value;
+/** The events each module publishes (its declaration's), sorted by name: a module with none needs no K_SINK. */
+export function collectPublications(modules: readonly ModuleDeclaration[] = DECLARED_MODULES): { module: string; contracts: EventContract[] }[] {
+  return modules.map(({ name, publishes }) => ({ module: name, contracts: [...publishes].sort((a, b) => a.name.localeCompare(b.name)) }));
 }
 
-/** The events each module publishes (its public contracts), sorted by name: a module with none needs no K_SINK. */
-export function collectPublications(): { module: ModuleName; contracts: EventContract[] }[] {
-  return MODULE_NAMES.map((module) => ({
-    module,
-    contracts: Object.values(CONTRACTS[module])
-      .filter(isContract)
-      .sort((a, b) => a.name.localeCompare(b.name)),
-  }));
-}
-
-/** The modules that publish at least one event, in MODULES order. */
-export function publishingModules(): ModuleName[] {
-  return collectPublications()
+/** The modules that publish at least one event, in the list's order. */
+export function publishingModules(modules: readonly ModuleDeclaration[] = DECLARED_MODULES): string[] {
+  return collectPublications(modules)
     .filter(({ contracts }) => contracts.length > 0)
     .map(({ module }) => module);
 }

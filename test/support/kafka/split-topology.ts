@@ -4,11 +4,18 @@ import { AppProcess } from '../test-app';
 import { createTestDatabase } from '../test-database';
 import { startKafkaBroker } from './kafka-broker';
 import { kafkaEnv } from './kafka-settings';
-import { Gateway } from '../split/gateway';
+import { Gateway, moduleRoutes } from '../split/gateway';
+import { MODULE_NAMES, MODULES, ModuleName } from '../../../src/modules';
 import { startKafkaIngress } from './kafka-ingress';
 
-export const SPLIT_MODULES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'] as const;
-export type SplitModule = (typeof SPLIT_MODULES)[number];
+/** Every module of the list, one process each. */
+export const SPLIT_MODULES = MODULE_NAMES;
+export type SplitModule = ModuleName;
+
+/** The processes of a topology of `modules`, each `MODULES=<module>` over the shared environment. */
+export function splitProcesses(modules: readonly string[], env: Record<string, string>, main?: string): Record<string, AppProcess> {
+  return Object.fromEntries(modules.map((module) => [module, new AppProcess({ ...env, MODULES: module }, main)]));
+}
 
 export interface SplitTopology extends Topology {
   /** The process of each module. */
@@ -38,8 +45,7 @@ export async function startKafkaTopology(main?: string, extraEnv: Record<string,
   const env: Record<string, string> = { ...settings, KAFKA_BROKERS: broker.brokers.join(','), DATABASE_URL: db.url };
   const kafka = new Kafka({ clientId: 'split-topology', brokers: broker.brokers, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  const processes = {} as Record<SplitModule, AppProcess>;
-  for (const module of SPLIT_MODULES) processes[module] = new AppProcess({ ...env, MODULES: module }, main);
+  const processes = splitProcesses(SPLIT_MODULES, env, main) as Record<SplitModule, AppProcess>;
   const stopped = async () => {
     await Promise.all(Object.values(processes).map((app) => app.kill('SIGTERM')));
     await producer.disconnect();
@@ -54,13 +60,7 @@ export async function startKafkaTopology(main?: string, extraEnv: Record<string,
     throw error;
   }
   const ingress = await startKafkaIngress(producer, env.KAFKA_TOPIC);
-  const gateway = new Gateway([
-    { prefix: '/orders', target: () => processes.orders.url },
-    { prefix: '/inventory', target: () => processes.inventory.url },
-    { prefix: '/notifications', target: () => processes.notification.url },
-    { prefix: '/dead-letters', target: () => processes.deadletter.url },
-    { prefix: '/', method: 'POST', target: () => ingress.url },
-  ]);
+  const gateway = new Gateway([...moduleRoutes(Object.values(MODULES), (module) => processes[module as SplitModule].url), { prefix: '/', method: 'POST', target: () => ingress.url }]);
   const url = await gateway.start();
   return {
     url,

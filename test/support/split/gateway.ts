@@ -1,6 +1,18 @@
 import { once } from 'node:events';
 import { createServer, request as forward, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { ModuleDeclaration } from '../../../src/events';
+
+export interface Route {
+  readonly prefix: string;
+  readonly method?: string;
+  readonly target: () => string;
+}
+
+/** The routes of the modules' HTTP APIs, as their declarations name them, each to its module's process. */
+export function moduleRoutes(modules: readonly Pick<ModuleDeclaration, 'name' | 'routes'>[], urlOf: (module: string) => string): Route[] {
+  return modules.flatMap(({ name, routes }) => routes.map((prefix) => ({ prefix, target: () => urlOf(name) })));
+}
 
 /**
  * One address in front of several processes, like an ingress: the first route whose path prefix matches
@@ -9,7 +21,7 @@ import { AddressInfo } from 'node:net';
 export class Gateway {
   private readonly server: Server;
 
-  constructor(private readonly routes: Array<{ prefix: string; method?: string; target: () => string }>) {
+  constructor(private readonly routes: readonly Route[]) {
     this.server = createServer((incoming, outgoing) => {
       const route = this.routes.find(({ prefix, method }) => (incoming.url ?? '/').startsWith(prefix) && (!method || method === incoming.method));
       if (!route) return void outgoing.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, error: 'Not Found', message: `no route for ${incoming.url}` }));

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { MODULE_NAMES, ModuleName } from '../../../src/modules';
+import { MODULE_NAMES, MODULES, ModuleName } from '../../../src/modules';
 import { Topology } from '../../scenarios/chain.scenarios';
 import { createTestDatabase } from '../test-database';
 import { TokenIssuer } from '../token-issuer';
 import { BrokerDouble, deployedNamespace, generatedTriggers } from './broker-double';
 import { BundleProcess, buildSplitBundles } from './bundles';
-import { Gateway } from './gateway';
+import { Gateway, moduleRoutes } from './gateway';
 
 export interface SplitTopology extends Topology {
   broker: BrokerDouble;
@@ -33,9 +33,9 @@ function brokerAuth(module: ModuleName, issuer: TokenIssuer): Record<string, str
 }
 
 /**
- * The split deployment on one machine: the five built bundles, each its own process on one database, all
+ * The split deployment on one machine: every module's built bundle, each its own process on one database, all
  * publishing to a Broker double that routes by the committed Triggers, and a gateway giving the scenarios one
- * URL (`/orders*`, `/inventory*`, `/notifications*`, `/dead-letters*` to their owners, `POST /` into the Broker).
+ * URL (each module's declared routes to its process, `POST /` into the Broker).
  * Sender authentication is on, as the manifests ship it: the Broker presents each Trigger's OIDC token, signed by
  * a local issuer, and the bundles verify it (issuer, audience, subject).
  */
@@ -48,13 +48,7 @@ export async function startSplitTopology(env: Record<string, string> = {}): Prom
   const processes = Object.fromEntries(
     MODULE_NAMES.map((module) => [module, new BundleProcess(module, build.dir, { DATABASE_URL: db.url, K_SINK: sink, ...brokerAuth(module, issuer), ...env })]),
   ) as SplitTopology['processes'];
-  const gateway = new Gateway([
-    { prefix: '/orders', target: () => processes.orders.url },
-    { prefix: '/inventory', target: () => processes.inventory.url },
-    { prefix: '/notifications', target: () => processes.notification.url },
-    { prefix: '/dead-letters', target: () => processes.deadletter.url },
-    { prefix: '/', method: 'POST', target: () => broker.url },
-  ]);
+  const gateway = new Gateway([...moduleRoutes(Object.values(MODULES), (module) => processes[module as ModuleName].url), { prefix: '/', method: 'POST', target: () => broker.url }]);
   const stop = async () => {
     await Promise.all(Object.values(processes).map((process) => process.stop()));
     await broker.stop();

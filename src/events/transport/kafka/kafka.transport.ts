@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { CloudEvent } from 'cloudevents';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import './kafkajs-idle-timer';
+import { EVENT_CATALOG, EventCatalog } from '../../catalog';
 import { durationMs } from '../../delivery/duration';
 import { DeadLetter, DeadLetterSink, localDeadLetterSink } from '../../delivery/dead-letter-sink';
 import { deadLetteredEvent } from '../../delivery/dead-lettered-event';
@@ -40,6 +41,7 @@ export class KafkaTransport implements EventTransport {
     private readonly registry: SubscriptionRegistry,
     private readonly router: EventRouter,
     private readonly moduleRef: ModuleRef,
+    @Inject(EVENT_CATALOG) private readonly catalog: EventCatalog,
   ) {}
 
   readonly remoteDeadLetters: DeadLetterSink = {
@@ -89,7 +91,9 @@ export class KafkaTransport implements EventTransport {
     }
     await this.producer!.connect();
     for (const [module, subscriptions] of this.subscriptionsByModule()) {
-      this.consumers.push(this.consumer(kafka, this.groupOfModule(module), this.config.KAFKA_TOPIC, new SubscriberRecords(subscriptions, this.router, this.config.KAFKA_TOPIC, this.events.EVENT_TYPE_PREFIX).handle));
+      this.consumers.push(
+        this.consumer(kafka, this.groupOfModule(module), this.config.KAFKA_TOPIC, new SubscriberRecords(subscriptions, this.router, this.config.KAFKA_TOPIC, this.events.EVENT_TYPE_PREFIX, this.catalog).handle),
+      );
     }
     const sink = localDeadLetterSink(this.moduleRef);
     if (sink) this.consumers.push(this.consumer(kafka, this.groupOfModule('deadletter'), this.config.KAFKA_DEAD_LETTER_TOPIC, new DeadLetterIntake(sink).handle));

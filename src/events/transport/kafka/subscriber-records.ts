@@ -1,7 +1,7 @@
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import type { KafkaMessage } from 'kafkajs';
 import { AppError } from '../../../platform/errors';
-import { catalogName, UNREADABLE_RECORD } from '../../catalog';
+import { EventCatalog, UNREADABLE_RECORD } from '../../catalog';
 import { EventRouter } from '../../delivery/event-router';
 import { LocalSubscription } from '../../delivery/subscription-registry';
 import { UnknownEventTypeError, UnreadableRecordError } from '../../errors';
@@ -23,11 +23,12 @@ export class SubscriberRecords {
     private readonly router: EventRouter,
     private readonly topic: string,
     private readonly prefix: string,
+    private readonly catalog: EventCatalog,
   ) {}
 
   readonly handle = async (record: KafkaMessage, partition: number): Promise<void> => {
     const type = recordType(record);
-    if (type !== undefined && catalogName(type, this.prefix) && this.forType(type).length === 0) return;
+    if (type !== undefined && this.catalog.nameOf(type, this.prefix) && this.forType(type).length === 0) return;
     let event: CloudEvent<unknown>;
     try {
       event = fromKafkaRecord(record);
@@ -35,7 +36,7 @@ export class SubscriberRecords {
       if (error instanceof UnreadableRecordError) return this.deadLetter(this.rawEvent(record, partition), error);
       throw error;
     }
-    if (!catalogName(event.type, this.prefix)) {
+    if (!this.catalog.nameOf(event.type, this.prefix)) {
       return this.deadLetter(event.toJSON(), new UnknownEventTypeError(`event ${event.id}: type ${event.type} is not in the catalog`));
     }
     const { event: delivered, replayTo } = replayOf(event);
@@ -44,7 +45,7 @@ export class SubscriberRecords {
   };
 
   private forType(type: string): LocalSubscription[] {
-    const name = catalogName(type, this.prefix);
+    const name = this.catalog.nameOf(type, this.prefix);
     return this.subscriptions.filter((subscription) => subscription.contract.name === name);
   }
 

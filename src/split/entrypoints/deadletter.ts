@@ -1,4 +1,0 @@
-import { DEADLETTER } from '../../modules/deadletter/deadletter.module';
-import { runModule } from '../entrypoint';
-
-runModule(DEADLETTER);

@@ -1,4 +1,0 @@
-import { INVENTORY } from '../../modules/inventory/inventory.module';
-import { runModule } from '../entrypoint';
-
-runModule(INVENTORY);
