@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { amountsInCurrency, Currency, defineEvent, EventType, MoneyAmount } from '../../events';
+import { defineEvent, EventType } from '../../events';
+import { amountsInCurrency, Currency, MoneyAmount } from '../../shared/money';
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them

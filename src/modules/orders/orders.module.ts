@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Order } from './domain/order.entity';
 import { IdempotencyKeys } from './domain/idempotency-keys';
 import { OrderBook } from './domain/order-book';
+import { OrderTimeline } from './domain/timeline';
 import { MarkReservedWhenPaymentRequestedHandler } from './handlers/mark-reserved-when-payment-requested.handler';
 import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when-order-created.handler';
 import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock-insufficient.handler';
@@ -14,11 +15,12 @@ import { ConsoleModule } from '../../platform/http/console/console.module';
 import { RunnableModule } from '../../platform/runnable-module';
 import { ordersMigrations } from './migrations';
 import { ordersConfig } from './orders.config';
+import { OrdersMetrics } from './orders-metrics';
 
 @Module({
   imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order]), ConsoleModule],
   controllers: [OrdersController, OrdersConsoleController, RecordOrderWhenOrderCreatedHandler, MarkReservedWhenPaymentRequestedHandler, RejectWhenStockInsufficientHandler, SettleWhenPaymentResultHandler],
-  providers: [OrderBook, IdempotencyKeys],
+  providers: [OrderBook, OrderTimeline, IdempotencyKeys, OrdersMetrics],
 })
 export class OrdersModule {}
 

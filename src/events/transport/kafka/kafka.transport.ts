@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { CloudEvent } from 'cloudevents';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import './kafkajs-idle-timer';
-import { durationMs } from '../../delivery/duration';
+import { durationMs } from '../../../platform/config/duration';
 import { DeadLetter, DeadLetterSink, localDeadLetterSink } from '../../delivery/dead-letter-sink';
 import { deadLetteredEvent } from '../../delivery/dead-lettered-event';
 import { EventRouter } from '../../delivery/event-router';

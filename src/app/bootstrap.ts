@@ -1,6 +1,6 @@
 import { MODULES, ModuleName } from '../modules';
 import { modulesConfig } from '../modules/modules.config';
-import { parseConfig } from './config/define-config';
+import { parseConfig } from '../platform/config/define-config';
 import { RunningApp, StartOptions, startModules } from './start-modules';
 
 export type { RunningApp } from './start-modules';
