@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RunningApp, startApp } from '../src/platform/bootstrap';
+import { RunningApp, startApp } from '../src/app/bootstrap';
 import { eventually } from './support/eventually';
 import { TcpFaultProxy } from './support/faults/tcp-proxy';
 import { INGRESS_TOKEN, TEST_ACCESS } from './support/test-app';

@@ -10,7 +10,7 @@ export interface ServerUnderTest {
   args: string[];
   env: Record<string, string>;
   event: () => CloudEventRequest;
-  /** `ipc`: the app reports `{ listening: url }` (src/platform/report-listening.ts); `stdout`: a `{"port":n}` line. */
+  /** `ipc`: the app reports `{ listening: url }` (src/app/report-listening.ts); `stdout`: a `{"port":n}` line. */
   reports: 'ipc' | 'stdout';
 }
 

@@ -1,4 +1,4 @@
-import type { LoggedEvent, LoggedFailure, TimelineEntry } from '../events/event-log';
+import type { LoggedEvent, LoggedFailure, TimelineEntry } from '../modules/orders/domain/timeline';
 import type { DeadLetterView, OrderView } from './api';
 
 /** Rows under a header, each column as wide as its widest cell, two spaces apart. */

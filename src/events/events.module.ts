@@ -16,6 +16,7 @@ import { Inbox } from './inbox/inbox';
 import { Outbox } from './outbox/outbox';
 import { OutboxCommit } from './outbox/outbox-commit';
 import { OutboxDispatcher } from './outbox/outbox-dispatcher';
+import { OutboxMetrics } from './outbox/outbox-metrics';
 import { OUTBOX_ROWS } from './outbox/outbox-rows';
 import { PostgresOutboxRows } from './outbox/postgres-outbox-rows';
 import { CloudEventsReceiver } from './receiver/cloud-events.receiver';
@@ -27,6 +28,7 @@ import { EVENT_TRANSPORT, EventTransport } from './transport/event-transport';
 import { HttpTransport } from './transport/http.transport';
 import { httpTransportConfig } from './transport/http-transport.config';
 import { InProcessTransport } from './transport/in-process.transport';
+import { TransportReadiness } from './transport/transport-readiness';
 import { kafkaConfig } from './transport/kafka/kafka.config';
 
 /**
@@ -70,10 +72,12 @@ const transport: Provider = {
     DeliveryTransaction,
     TimedOutTransactions,
     OutboxDispatcher,
+    OutboxMetrics,
     EventBusServer,
     IngressPolicy,
     BrokerGuard,
     InProcessTransport,
+    TransportReadiness,
     Backlog,
     ShedWhenBackloggedGuard,
     transport,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineConfig } from '../platform/config/define-config';
 import { MODULE_NAMES, ModuleName } from './index';
 
-/** Which modules a process runs: the monolith's composition root (src/platform/bootstrap.ts) reads it. */
+/** Which modules a process runs: the monolith's composition root (src/app/bootstrap.ts) reads it. */
 export const modulesConfig = defineConfig(
   'modules',
   z.object({

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { parseConfig } from '../platform/config/define-config';
-import { isMigrateCommand, migrateCommand } from '../platform/database/migrate-command';
+import { isMigrateCommand, migrateCommand } from '../app/migrate-command';
 import { exitOnFailedStart } from '../platform/logging/failed-start';
-import { reportListening } from '../platform/report-listening';
+import { reportListening } from '../app/report-listening';
 import { ModuleDeclaration } from '../events/module-declaration';
-import { startModules } from '../platform/start-modules';
+import { startModules } from '../app/start-modules';
 import { splitConfig } from './split.config';
 
 /**

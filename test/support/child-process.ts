@@ -12,7 +12,7 @@ export interface ListeningChild {
 
 /**
  * Spawns `node args` with PORT=0 unless `env` names a port, and resolves once the app reports over IPC where it
- * listens (src/platform/report-listening.ts): the child binds the port itself, so no other process can take it
+ * listens (src/app/report-listening.ts): the child binds the port itself, so no other process can take it
  * first. `output` collects what it writes.
  */
 export async function spawnListening(args: string[], env: NodeJS.ProcessEnv, output: string[], timeoutMs: number): Promise<ListeningChild> {

@@ -1,7 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { RunningApp, startApp } from '../../src/platform/bootstrap';
-import type { StartOptions } from '../../src/platform/start-modules';
+import { RunningApp, startApp } from '../../src/app/bootstrap';
+import type { StartOptions } from '../../src/app/start-modules';
 import { endChild, isRunning, spawnListening } from './child-process';
 import { eventually } from './eventually';
 import { createTestDatabase, TestDatabase } from './test-database';

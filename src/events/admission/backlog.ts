@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { durationMs } from '../delivery/duration';
+import { durationMs } from '../../platform/config/duration';
 import { EventRouter } from '../delivery/event-router';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { OutboxDispatcher } from '../outbox/outbox-dispatcher';

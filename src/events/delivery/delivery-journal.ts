@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CloudEvent } from 'cloudevents';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../shared/errors';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
-import { eventTraceparent, traceId } from '../trace-context';
+import { eventTraceparent, traceId } from '../../platform/tracing/trace-context';
 import { DeliveryFailures } from './delivery-failures';
 import { LocalSubscription } from './subscription-registry';
 

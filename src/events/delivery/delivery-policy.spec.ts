@@ -1,5 +1,5 @@
 import { backoffMs, deliveryPolicy, worstCaseMs } from './delivery-policy';
-import { durationMs } from './duration';
+import { durationMs } from '../../platform/config/duration';
 
 describe('delivery policy', () => {
   it('reads ISO-8601 durations the way Knative writes them', () => {

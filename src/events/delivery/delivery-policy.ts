@@ -1,4 +1,4 @@
-import { durationMs } from './duration';
+import { durationMs } from '../../platform/config/duration';
 
 /** Same names and meaning as the `delivery` spec of a Knative Trigger, so the generator copies it verbatim. */
 export interface DeliveryPolicy {

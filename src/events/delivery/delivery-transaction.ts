@@ -5,7 +5,7 @@ import { CloudEvent } from 'cloudevents';
 import { ClsService } from 'nestjs-cls';
 import { QueryRunner } from 'typeorm';
 import { Inbox } from '../inbox/inbox';
-import { TRACEPARENT_KEY } from '../trace-scope';
+import { TRACEPARENT_KEY } from '../../platform/tracing/trace-scope';
 import { DeliveryContext } from './delivery-context';
 import { HANDLER_TRACER, HandlerTracer } from '../../platform/tracing/handler-tracer';
 import { DeliveryDeadline } from './delivery-deadline';

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { ModuleRef } from '@nestjs/core';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../../platform/errors';
+import { AppError } from '../../shared/errors';
 import { matchesFilter } from '../attribute-filter';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { EVENT_CATALOG, EventCatalog } from '../catalog';
@@ -16,7 +16,7 @@ import { DeliveryQueue } from './delivery-queue';
 import { Delivery, DeliveryTransaction } from './delivery-transaction';
 import { backoffMs } from './delivery-policy';
 import { deliveriesPerTransaction } from './deliveries-per-transaction';
-import { durationMs } from './duration';
+import { durationMs } from '../../platform/config/duration';
 import { LocalSubscription, SubscriptionRegistry } from './subscription-registry';
 
 export type { Outcome } from './delivery-journal';

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CloudEventV1 } from 'cloudevents';
 import { DataSource, QueryRunner } from 'typeorm';
-import { durationMs } from '../delivery/duration';
+import { durationMs } from '../../platform/config/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { LeasedEvent, OUTBOX_ROWS, OutboxRows } from './outbox-rows';
 

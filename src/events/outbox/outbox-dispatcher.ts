@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudEvent } from 'cloudevents';
 import { checkpoint } from '../checkpoints';
-import { durationMs } from '../delivery/duration';
+import { durationMs } from '../../platform/config/duration';
 import { EventsConfig, eventsConfig } from '../events.config';
 import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
 import { LeasedEvent, OUTBOX_ROWS, OutboxRows } from './outbox-rows';

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { qualifiedType } from '../catalog';
 import { EventContract, EventData } from '../contract';
 import { EventsConfig, eventsConfig } from '../events.config';
-import { TRACEPARENT_KEY } from '../trace-scope';
-import { isTraceparent, newTraceparent } from '../trace-context';
+import { TRACEPARENT_KEY } from '../../platform/tracing/trace-scope';
+import { isTraceparent, newTraceparent } from '../../platform/tracing/trace-context';
 import { unwrittenIn } from './outbox-commit';
 
 /**

@@ -2,7 +2,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
-import { durationMs } from '../delivery/duration';
+import { durationMs } from '../../platform/config/duration';
 import { SinkPendingError, SinkRejectedError } from '../errors';
 import { EventTransport } from './event-transport';
 import { HttpTransportConfig } from './http-transport.config';

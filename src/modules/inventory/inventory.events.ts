@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { amountsInCurrency, Currency, defineEvent, MoneyAmount } from '../../events';
+import { defineEvent } from '../../events';
+import { amountsInCurrency, Currency, MoneyAmount } from '../../shared/money';
 
 const StockLine = z.object({ sku: SafeText.min(1), quantity: z.number().int().min(1) });
 

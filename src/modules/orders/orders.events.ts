@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
-import { amountsInCurrency, Currency, defineEvent, MoneyAmount } from '../../events';
+import { defineEvent } from '../../events';
+import { amountsInCurrency, Currency, MoneyAmount } from '../../shared/money';
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Order } from './domain/order.entity';
 import { IdempotencyKeys } from './domain/idempotency-keys';
 import { OrderBook } from './domain/order-book';
+import { OrderTimeline } from './domain/timeline';
 import { MarkReservedWhenPaymentRequestedHandler } from './handlers/mark-reserved-when-payment-requested.handler';
 import { RecordOrderWhenOrderCreatedHandler } from './handlers/record-order-when-order-created.handler';
 import { RejectWhenStockInsufficientHandler } from './handlers/reject-when-stock-insufficient.handler';
@@ -16,11 +17,12 @@ import { ordersMigrations } from './migrations';
 import { ordersConfig } from './orders.config';
 import { OrderCreated } from './orders.events';
 import { serveApiDocs } from '../../platform/http/api-docs/serve-api-docs';
+import { OrdersMetrics } from './orders-metrics';
 
 @Module({
   imports: [ConfigModule.forFeature(ordersConfig), TypeOrmModule.forFeature([Order]), ConsoleModule],
   controllers: [OrdersController, OrdersConsoleController, RecordOrderWhenOrderCreatedHandler, MarkReservedWhenPaymentRequestedHandler, RejectWhenStockInsufficientHandler, SettleWhenPaymentResultHandler],
-  providers: [OrderBook, IdempotencyKeys],
+  providers: [OrderBook, OrderTimeline, IdempotencyKeys, OrdersMetrics],
 })
 export class OrdersModule {}
 

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
-import { parseDurationMs } from '../../events/delivery/duration';
+import { parseDurationMs } from './duration';
 
 /** A configuration value that stops the process at start, naming every bad key. */
 export class InvalidConfigError extends Error {

@@ -6,10 +6,10 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClsModule } from 'nestjs-cls';
 import type { IncomingMessage } from 'node:http';
 import * as pg from 'pg';
-import { TRACEPARENT_KEY } from '../../events/trace-scope';
-import { childTraceparent } from '../../events/trace-context';
+import { TRACEPARENT_KEY } from '../tracing/trace-scope';
+import { childTraceparent } from '../tracing/trace-context';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { durationMs } from '../../events/delivery/duration';
+import { durationMs } from '../config/duration';
 import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
 import { PreparedStatements, preparingClient } from './prepared-statements';

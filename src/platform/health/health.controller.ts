@@ -1,25 +1,28 @@
-import { Controller, Get, HttpStatus, Inject, Logger, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { ApiOperation, PUBLIC_ACCESS } from '../http/api-docs/api-operation';
-import { EVENT_TRANSPORT, EventTransport } from '../../events/transport/event-transport';
 import { schemaBehindMessage, SchemaVersion } from '../database/schema-version';
 import { Readiness } from './readiness';
-
-type Check = { status: 'up'; message?: string } | { status: 'down'; message: string };
+import { Check, ReadinessChecks } from './readiness-checks';
 
 const PING_TIMEOUT_MS = 1500;
 
 // What the probes answer, for /docs.
 const CheckAnswer = z.object({ status: z.enum(['up', 'down']), message: z.string().optional() });
 const Checks = z.record(z.string(), CheckAnswer);
-const ReadinessAnswer = z.object({ status: z.enum(['ok', 'error']), info: Checks, error: Checks, details: Checks.describe('shutdown, database, migrations, transport') });
+const ReadinessAnswer = z.object({
+  status: z.enum(['ok', 'error']),
+  info: Checks,
+  error: Checks,
+  details: Checks.describe('shutdown, database, migrations, and those registered by the layers above (the bus: transport)'),
+});
 
 /**
  * `/healthz`: the process is alive. `/readyz`: it can do its job (not shutting down, database reachable,
- * migrations applied, transport connected), answered in Terminus's shape (`status`, `info`, `error`,
+ * migrations applied, and every check the layers above registered, such as the bus's transport), answered in Terminus's shape (`status`, `info`, `error`,
  * `details`). Written by hand rather than with @nestjs/terminus: Terminus looks its optional packages up on
  * disk (import.meta.resolve) when its indicators are created, and a bundled entrypoint (dist/split) has no
  * node_modules to find them in. The answer names the check that is down, never why: the database's or the
@@ -33,7 +36,7 @@ export class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly readiness: Readiness,
     private readonly schema: SchemaVersion,
-    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
+    private readonly checks: ReadinessChecks,
   ) {}
 
   @Get('healthz')
@@ -55,7 +58,7 @@ export class HealthController {
     const shutdown: Check = this.readiness.draining ? { status: 'down', message: 'draining before shutdown' } : { status: 'up' };
     const database = await this.ping();
     const migrations: Check = database.status === 'up' ? await this.migrations() : { status: 'down', message: 'database unreachable' };
-    const details = { shutdown, database, migrations, transport: this.transportState() };
+    const details = { shutdown, database, migrations, ...(await this.checks.run()) };
     const up = Object.entries(details).filter(([, check]) => check.status === 'up');
     const down = Object.entries(details).filter(([, check]) => check.status === 'down');
     if (down.length > 0) reply.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -80,15 +83,5 @@ export class HealthController {
   private async migrations(): Promise<Check> {
     const missing = await this.schema.missing();
     return missing.length > 0 ? { status: 'down', message: schemaBehindMessage(missing) } : { status: 'up' };
-  }
-
-  private transportState(): Check {
-    const { up, reason } = this.transport.health?.() ?? { up: true };
-    if (!up) {
-      this.logger.debug(`transport check failed: ${reason ?? 'not connected'}`);
-      return { status: 'down', message: 'not connected' };
-    }
-    // Ready all the same: deliveries are served, and a process with a sink dispatches what this one publishes.
-    return this.transport.sinkPending ? { status: 'up', message: 'sink pending: no K_SINK yet, published events wait in the outbox' } : { status: 'up' };
   }
 }

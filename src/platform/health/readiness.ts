@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { durationMs } from '../../events/delivery/duration';
+import { durationMs } from '../config/duration';
 import { HealthConfig, healthConfig } from './health.config';
 
 /**

@@ -1,5 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { AppError } from '../errors';
+import { AppError } from '../../shared/errors';
 import { ErrorFilter } from './error.filter';
 
 class BusyError extends AppError {

@@ -3,8 +3,6 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DeliveryMetrics } from './delivery-metrics';
 import { HttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
-import { OrdersMetrics } from './orders-metrics';
-import { OutboxMetrics } from './outbox-metrics';
 
 /**
  * How often the event-loop lag is sampled, in ms. prom-client's 10 ms woke every idle process ~125 times a
@@ -13,20 +11,16 @@ import { OutboxMetrics } from './outbox-metrics';
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
-export interface MetricsOptions {
-  /** Whether the orders module runs in this process (then `orders_by_status` is exposed). */
-  orders: boolean;
-}
-
 /**
  * Prometheus metrics on a registry owned by this app instance (never prom-client's global one, so several
- * apps in one process do not collide), served at `GET /metrics`. Global: the event bus records deliveries
- * through the DeliveryMetrics it exports.
+ * apps in one process do not collide), served at `GET /metrics`. Global: the layers above register their own
+ * gauges on the Registry it exports (the bus its outbox backlog, orders its orders by status), and the bus records
+ * deliveries through the DeliveryMetrics it exports.
  */
 @Global()
 @Module({})
 export class MetricsModule {
-  static forRoot({ orders }: MetricsOptions): DynamicModule {
+  static forRoot(): DynamicModule {
     const registry: Provider = {
       provide: Registry,
       useFactory: () => {
@@ -38,7 +32,7 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       controllers: [MetricsController],
-      providers: [registry, DeliveryMetrics, OutboxMetrics, HttpMetrics, ...(orders ? [OrdersMetrics] : [])],
+      providers: [registry, DeliveryMetrics, HttpMetrics],
       exports: [Registry, DeliveryMetrics],
     };
   }

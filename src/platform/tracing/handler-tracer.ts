@@ -1,5 +1,5 @@
 import { CloudEvent } from 'cloudevents';
-import { childTraceparent, eventTraceparent } from '../../events/trace-context';
+import { childTraceparent, eventTraceparent } from './trace-context';
 
 /** What a span needs to know about the subscription it traces. */
 export interface TracedSubscription {

@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { CloudEvent } from 'cloudevents';
-import { eventTraceparent } from '../../events/trace-context';
+import { eventTraceparent } from './trace-context';
 import { HandlerTracer, TracedSubscription } from './handler-tracer';
 import { TracingConfig } from './tracing.config';
 

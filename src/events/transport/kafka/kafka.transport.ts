@@ -4,7 +4,7 @@ import { CloudEvent } from 'cloudevents';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import './kafkajs-idle-timer';
 import { EVENT_CATALOG, EventCatalog } from '../../catalog';
-import { durationMs } from '../../delivery/duration';
+import { durationMs } from '../../../platform/config/duration';
 import { DeadLetter, DeadLetterSink, localDeadLetterSink } from '../../delivery/dead-letter-sink';
 import { deadLetteredEvent } from '../../delivery/dead-lettered-event';
 import { EventRouter } from '../../delivery/event-router';

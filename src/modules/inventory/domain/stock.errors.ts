@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/errors';
+import { AppError } from '../../../shared/errors';
 
 export class SkuNotFoundError extends AppError {
   readonly code = 'SKU_NOT_FOUND';

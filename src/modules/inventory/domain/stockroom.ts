@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { EventData, Outbox, toDecimal } from '../../../events';
+import { EventData, Outbox } from '../../../events';
+import { toDecimal } from '../../../shared/money';
 import type { OrderCreated } from '../../orders';
 import { InventoryConfig, inventoryConfig } from '../inventory.config';
 import { InventoryInsufficient, InventoryReleased, PaymentRequest } from '../inventory.events';

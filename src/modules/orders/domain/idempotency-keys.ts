@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createHash } from 'node:crypto';
-import { durationMs } from '../../../events/delivery/duration';
+import { durationMs } from '../../../platform/config/duration';
 import { OrdersConfig, ordersConfig } from '../orders.config';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error';
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
-import { EventData, EventLog, Outbox, TimelineEntry, toDecimal } from '../../../events';
+import { EventData, Outbox } from '../../../events';
+import { toDecimal } from '../../../shared/money';
 import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { OrderCreated } from '../orders.events';
 import { IdempotencyKeys } from './idempotency-keys';
@@ -10,6 +11,7 @@ import { Order, OrderLine } from './order.entity';
 import { OrderNotFoundError } from './order-not-found.error';
 import { OrderNotRecordedYetError } from './order-not-recorded-yet.error';
 import { OrderStatus, reachableFrom } from './order-status';
+import { OrderTimeline, TimelineEntry } from './timeline';
 
 export interface PlaceOrder {
   userId: string;
@@ -57,7 +59,7 @@ export class OrderBook {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly outbox: Outbox,
-    private readonly eventLog: EventLog,
+    private readonly timeline: OrderTimeline,
     private readonly idempotencyKeys: IdempotencyKeys,
   ) {}
 
@@ -164,7 +166,7 @@ export class OrderBook {
       total: order.totalMinor === null ? null : toDecimal(order.totalMinor, order.currency),
       currency: order.currency,
       createdAt: order.createdAt.toISOString(),
-      timeline: await this.eventLog.about(order.id),
+      timeline: await this.timeline.of(order.id),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/errors';
+import { AppError } from '../../../shared/errors';
 
 export class OrderNotFoundError extends AppError {
   readonly code = 'ORDER_NOT_FOUND';

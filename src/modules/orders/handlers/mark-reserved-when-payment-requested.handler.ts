@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { EventData, Subscribe, toMinorUnits } from '../../../events';
+import { EventData, Subscribe } from '../../../events';
+import { toMinorUnits } from '../../../shared/money';
 import { PaymentRequest } from '../../inventory';
 import { OrderBook } from '../domain/order-book';
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { EventData, Outbox, toMinorUnits } from '../../../events';
+import { EventData, Outbox } from '../../../events';
+import { toMinorUnits } from '../../../shared/money';
 import type { PaymentRequest } from '../../inventory';
 import { PaymentResult } from '../payment.events';
 import { PAYMENT_GATEWAY, PaymentGateway } from './payment-gateway';

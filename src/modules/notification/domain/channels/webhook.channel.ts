@@ -1,4 +1,4 @@
-import { AppError } from '../../../../platform/errors';
+import { AppError } from '../../../../shared/errors';
 import { Channel, Message } from './channel';
 import { webhookHeaders } from './webhook-signature';
 

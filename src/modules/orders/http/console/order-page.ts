@@ -1,4 +1,4 @@
-import type { LoggedEvent, LoggedFailure, TimelineEntry } from '../../../../events';
+import type { LoggedEvent, LoggedFailure, TimelineEntry } from '../../domain/timeline';
 import { ConsolePage } from '../../../../platform/http/console/console-page';
 import { Html, html } from '../../../../platform/http/console/html';
 import { OrderView } from '../../domain/order-book';

@@ -1,7 +1,7 @@
 import { publishedTypes } from '../events';
 import { MODULES, ModuleName } from '../modules';
 import { modulesConfig } from '../modules/modules.config';
-import { parseConfig } from './config/define-config';
+import { parseConfig } from '../platform/config/define-config';
 import { RunningApp, StartOptions, startModules } from './start-modules';
 
 export type { RunningApp } from './start-modules';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../platform/errors';
+import { AppError } from './errors';
 
 /**
  * Money travels in events as a decimal string ("59.98", "1200", "1.250") and is computed as integer minor

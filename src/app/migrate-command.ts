@@ -1,13 +1,13 @@
 import { destination, pino } from 'pino';
 import * as pg from 'pg';
 import { DataSource } from 'typeorm';
-import { eventsMigrations } from '../../events';
-import { parseConfig } from '../config/define-config';
-import { logOptions } from '../logging/log-options';
-import { ModuleDeclaration } from '../../events/module-declaration';
-import { databaseConfig } from './database.config';
-import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrate } from './migrate';
+import { eventsMigrations } from '../events';
+import { parseConfig } from '../platform/config/define-config';
+import { logOptions } from '../platform/logging/log-options';
+import { ModuleDeclaration } from '../events/module-declaration';
+import { databaseConfig } from '../platform/database/database.config';
+import { startEmbeddedPostgres } from '../platform/database/embedded-postgres';
+import { migrate } from '../platform/database/migrate';
 
 /** `<entrypoint> migrate`: what the process was asked to do instead of serving. */
 export const isMigrateCommand = (argv: readonly string[] = process.argv): boolean => argv[2] === 'migrate';

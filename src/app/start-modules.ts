@@ -3,22 +3,22 @@ import { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { z } from 'zod';
-import { AppModule } from '../app.module';
+import { AppModule } from './app.module';
 import { eventsConfig } from '../events/events.config';
 import { ingressConfig } from '../events/receiver/ingress.config';
 import { EventBusServer } from '../events/server/event-bus.server';
 import { holdOutboxWithoutSink, httpTransportConfig } from '../events/transport/http-transport.config';
 import { kafkaConfig } from '../events/transport/kafka/kafka.config';
-import { parseConfig } from './config/define-config';
-import { databaseConfig } from './database/database.config';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
-import { healthConfig } from './health/health.config';
-import { customerAuthConfig } from './http/customers/customer-auth.config';
-import { httpConfig } from './http/http.config';
-import { QuietStartLogger } from './logging/quiet-start-logger';
+import { parseConfig } from '../platform/config/define-config';
+import { databaseConfig } from '../platform/database/database.config';
+import { startEmbeddedPostgres } from '../platform/database/embedded-postgres';
+import { healthConfig } from '../platform/health/health.config';
+import { customerAuthConfig } from '../platform/http/customers/customer-auth.config';
+import { httpConfig } from '../platform/http/http.config';
+import { QuietStartLogger } from '../platform/logging/quiet-start-logger';
 import { ModuleDeclaration, publishedTypes } from '../events/module-declaration';
 import { reportAddress, reportStart } from './start-report';
-import { tracingConfig } from './tracing/tracing.config';
+import { tracingConfig } from '../platform/tracing/tracing.config';
 
 /** What only some composition roots add, passed in so that the bundles without it do not carry it. */
 export interface StartOptions {

@@ -4,8 +4,8 @@ import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 /**
- * Orders by status, counted at scrape time. Registered only where the orders module runs (the composition
- * root decides), and silent while its table does not exist; platform code never imports the module itself.
+ * Orders by status, counted at scrape time on the platform's Registry: a provider of this module, so it exists
+ * exactly where orders runs. Silent while the table does not exist (a split bundle before its migrate Job).
  */
 @Injectable()
 export class OrdersMetrics {

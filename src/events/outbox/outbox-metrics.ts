@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { EVENT_TRANSPORT, EventTransport } from '../../events/transport/event-transport';
+import { EVENT_TRANSPORT, EventTransport } from '../transport/event-transport';
 
 interface OutboxSnapshot {
   pending: number;

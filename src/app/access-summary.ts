@@ -1,7 +1,7 @@
-import { ingressConfig } from '../../events/receiver/ingress.config';
-import { parseConfig } from '../config/define-config';
-import { customerAuthConfig } from './customers/customer-auth.config';
-import { httpConfig } from './http.config';
+import { ingressConfig } from '../events/receiver/ingress.config';
+import { parseConfig } from '../platform/config/define-config';
+import { customerAuthConfig } from '../platform/http/customers/customer-auth.config';
+import { httpConfig } from '../platform/http/http.config';
 
 /** One start-up line: who may call what in this process (README "Security model"), and whether it is opened up. */
 export function accessSummary(env: NodeJS.ProcessEnv, transport: string): { msg: string; open: boolean } {

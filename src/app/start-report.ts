@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import { SubscriptionRegistry } from '../events/delivery/subscription-registry';
 import { httpTransportConfig } from '../events/transport/http-transport.config';
 import { kafkaConfig } from '../events/transport/kafka/kafka.config';
-import { appVersion } from './app-version';
-import { parseConfig } from './config/define-config';
-import { DatabaseConfig } from './database/database.config';
-import { accessSummary } from './http/access-summary';
+import { appVersion } from '../platform/app-version';
+import { parseConfig } from '../platform/config/define-config';
+import { DatabaseConfig } from '../platform/database/database.config';
+import { accessSummary } from './access-summary';
 import { ModuleDeclaration } from '../events/module-declaration';
 
 /**

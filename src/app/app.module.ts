@@ -1,13 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsModule, eventsMigrations } from './events';
-import { DatabaseModule, DatabaseTarget } from './platform/database/database.module';
-import { HealthModule } from './platform/health/health.module';
-import { LogLevel } from './platform/logging/log-options';
-import { LoggingModule } from './platform/logging/logging.module';
-import { MetricsModule } from './platform/metrics/metrics.module';
-import { PlatformModule } from './platform/platform.module';
-import { ModuleDeclaration } from './events';
-import { TracingModule } from './platform/tracing/tracing.module';
+import { EventsModule, eventsMigrations } from '../events';
+import { DatabaseModule, DatabaseTarget } from '../platform/database/database.module';
+import { HealthModule } from '../platform/health/health.module';
+import { LogLevel } from '../platform/logging/log-options';
+import { LoggingModule } from '../platform/logging/logging.module';
+import { MetricsModule } from '../platform/metrics/metrics.module';
+import { PlatformModule } from '../platform/platform.module';
+import { ModuleDeclaration } from '../events';
+import { TracingModule } from '../platform/tracing/tracing.module';
 
 export interface AppOptions {
   /** The modules this process runs: every one in the monolith, one in a split entrypoint. */
@@ -37,7 +37,7 @@ export class AppModule {
         EventsModule.forRoot({ eventTypes }),
         HealthModule,
         TracingModule,
-        MetricsModule.forRoot({ orders: modules.some((module) => module.name === 'orders') }),
+        MetricsModule.forRoot(),
         ...modules.map((module) => module.module),
         ...modules.flatMap((module) => (behindBroker && module.brokerEndpoints ? [module.brokerEndpoints] : [])),
       ],
