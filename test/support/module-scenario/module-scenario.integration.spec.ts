@@ -42,6 +42,10 @@ describe('a module scenario that expects what the module does not do', () => {
     await expect(state).rejects.toThrow(/"status": "reserved"/);
   });
 
+  it('fails when the module takes no such event, rather than passing on an event nothing handled', async () => {
+    await expect(scenario.when(PaymentRequest, { orderId: randomUUID(), userId: 'ada', amount: '1.00', currency: 'USD', method: 'card' })).rejects.toThrow('the inventory module has no subscription for payment.request');
+  });
+
   it('passes the same expectations when they describe what the module did', async () => {
     const order = orderThatFits();
     await scenario

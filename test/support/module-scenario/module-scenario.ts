@@ -2,7 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { ClsService } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { EventContract, EventData, EventsConfig, eventsConfig, Outbox } from '../../../src/events';
+import { EventContract, EventData, EventRouter, EventsConfig, eventsConfig, Outbox } from '../../../src/events';
 import type { RunnableModule } from '../../../src/platform/runnable-module';
 import { startTestModules, TestApp } from '../test-app';
 import type { TestDatabase } from '../test-database';
@@ -36,16 +36,13 @@ export class ModuleScenario {
   private readonly outbox: ModuleOutbox;
   private readonly acts: Expectations[] = [];
 
-  private constructor(
+  /** Made by `moduleScenario()`, on the module it started. */
+  constructor(
+    private readonly module: RunnableModule,
     private readonly running: TestApp,
     private readonly timeoutMs: number,
   ) {
     this.outbox = new ModuleOutbox(running.db, running.app.get<EventsConfig>(eventsConfig.KEY).EVENT_TYPE_PREFIX, timeoutMs);
-  }
-
-  static async start(module: RunnableModule, options: ScenarioOptions = {}): Promise<ModuleScenario> {
-    const running = await startTestModules([module], { EVENT_TRANSPORT: 'inprocess', ...options.env });
-    return new ModuleScenario(running, options.timeoutMs ?? 20_000);
   }
 
   /** The module's database (its schema and the bus's), for givens and state checks in SQL. */
@@ -97,19 +94,24 @@ export class ModuleScenario {
     return expectations;
   }
 
-  /** Publishes the event as its publisher would, through the bus's outbox; the dispatcher hands it to the module. */
+  /**
+   * Publishes the event as its publisher would, through the bus's outbox; the dispatcher hands it to the
+   * module. An event no subscription of the module takes fails the scenario: it would settle at once, untouched.
+   */
   private async deliver<C extends EventContract>(contract: C, data: z.input<C['schema']>, options: DeliveryOptions): Promise<string> {
     const app = this.running.app;
     const parsed = contract.schema.parse(data) as EventData<C>;
     const subject = options.subject ?? orderIdOf(parsed) ?? randomUUID();
     const event = await app.get(ClsService).run(() => app.get(TransactionHost).withTransaction(() => app.get(Outbox).publish(contract, parsed, subject)));
+    if (app.get(EventRouter).subscriptionsFor(event).length === 0) throw new Error(`the ${this.module.name} module has no subscription for ${contract.name}`);
     return event.id;
   }
 }
 
 /** Boots `module` alone for a scenario; close it when done. */
-export function moduleScenario(module: RunnableModule, options?: ScenarioOptions): Promise<ModuleScenario> {
-  return ModuleScenario.start(module, options);
+export async function moduleScenario(module: RunnableModule, options: ScenarioOptions = {}): Promise<ModuleScenario> {
+  const running = await startTestModules([module], { EVENT_TRANSPORT: 'inprocess', ...options.env });
+  return new ModuleScenario(module, running, options.timeoutMs ?? 20_000);
 }
 
 function orderIdOf(data: unknown): string | undefined {
