@@ -12,7 +12,7 @@ export function modulesToRun(env: NodeJS.ProcessEnv = process.env): ModuleName[]
 }
 
 /** The monolith's composition root: the modules MODULES names, from the registry of every module. */
-export function startApp(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
+export function startApp(env: NodeJS.ProcessEnv = process.env, options: Partial<StartOptions> = {}): Promise<RunningApp> {
   return startModules(
     modulesToRun(env).map((name) => MODULES[name]),
     env,

@@ -16,7 +16,7 @@ import { healthConfig } from '../platform/health/health.config';
 import { customerAuthConfig } from '../platform/http/customers/customer-auth.config';
 import { httpConfig } from '../platform/http/http.config';
 import { QuietStartLogger } from '../platform/logging/quiet-start-logger';
-import { ModuleDeclaration, publishedTypes } from '../events/module-declaration';
+import { ModuleDeclaration } from '../events/module-declaration';
 import { reportAddress, reportStart } from './start-report';
 import { tracingConfig } from '../platform/tracing/tracing.config';
 
@@ -24,8 +24,11 @@ import { tracingConfig } from '../platform/tracing/tracing.config';
 export interface StartOptions {
   /** Serves /docs (src/platform/http/api-docs/serve-api-docs.ts) unless API_DOCS=off. */
   readonly apiDocs?: (app: NestFastifyApplication) => void;
-  /** The event type names of the whole system (default: those `modules` publish), for a process that runs only some. */
-  readonly eventTypes?: readonly string[];
+  /**
+   * The event type names the whole system publishes, not only `modules`: a process running some modules still
+   * receives the others' events, and must tell a type it merely skips from one nobody publishes.
+   */
+  readonly eventTypes: readonly string[];
 }
 
 export interface RunningApp {
@@ -46,7 +49,7 @@ function checkConfiguration(modules: readonly ModuleDeclaration[], env: NodeJS.P
 }
 
 /** Builds and starts an entrypoint running `modules`, on Postgres (embedded when DATABASE_URL is unset). */
-export async function startModules(modules: readonly ModuleDeclaration[], env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
+export async function startModules(modules: readonly ModuleDeclaration[], env: NodeJS.ProcessEnv = process.env, options: StartOptions): Promise<RunningApp> {
   const http = parseConfig('http', httpConfig.schema, env);
   const database = parseConfig('database', databaseConfig.schema, env);
   holdOutboxWithoutSink(env);
@@ -58,7 +61,7 @@ export async function startModules(modules: readonly ModuleDeclaration[], env: N
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ modules, eventTypes: options.eventTypes ?? publishedTypes(modules), database: target, logLevel: http.LOG_LEVEL, behindBroker: transport === 'http' }),
+      AppModule.register({ modules, eventTypes: options.eventTypes, database: target, logLevel: http.LOG_LEVEL, behindBroker: transport === 'http' }),
       new FastifyAdapter({ bodyLimit: http.HTTP_BODY_LIMIT }),
       { bufferLogs: true, abortOnError: false },
     );

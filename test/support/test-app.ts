@@ -1,7 +1,9 @@
 import { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { RunningApp, startApp } from '../../src/app/bootstrap';
-import type { StartOptions } from '../../src/app/start-modules';
+import { ModuleDeclaration, publishedTypes } from '../../src/events';
+import { MODULES } from '../../src/modules';
+import { StartOptions, startModules } from '../../src/app/start-modules';
 import { endChild, isRunning, spawnListening } from './child-process';
 import { eventually } from './eventually';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -34,12 +36,21 @@ const QUIET = { LOG_LEVEL: 'error' };
  * process.env (Nest's config namespaces read it) and are taken out again on stop, so the next test's app does
  * not inherit them.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+export function startTestApp(env: Record<string, string> = {}, options: Partial<StartOptions> = {}): Promise<TestApp> {
+  return startOnTestDatabase((settings) => startApp(settings, options), env);
+}
+
+/** Only `modules`, as a single-module entrypoint (src/split) runs them, otherwise as `startTestApp`. */
+export function startTestModules(modules: readonly ModuleDeclaration[], env: Record<string, string> = {}): Promise<TestApp> {
+  return startOnTestDatabase((settings) => startModules(modules, settings, { eventTypes: publishedTypes(Object.values(MODULES)) }), env);
+}
+
+async function startOnTestDatabase(start: (env: NodeJS.ProcessEnv) => Promise<RunningApp>, env: Record<string, string>): Promise<TestApp> {
   const db = await createTestDatabase();
   const restoreEnv = setEnv({ ...QUIET, ...TEST_ACCESS, PORT: '0', DATABASE_URL: db.url, EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S', ...env });
   let running: RunningApp;
   try {
-    running = await startApp(process.env, options);
+    running = await start(process.env);
   } catch (error) {
     restoreEnv();
     await db.drop();
