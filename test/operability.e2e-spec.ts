@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { eventually } from './support/eventually';
+import { publishToOutbox } from './support/outbox-event';
 import { ADMIN_TOKEN, AppProcess, request } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
@@ -270,4 +271,23 @@ describe('the built app, as operators see it', () => {
       await webhook.stop();
     }
   });
+
+  it('ends a delivery waiting out its backoff when SIGTERM arrives, and delivers its event after the restart', async () => {
+    const orderId = `shutdown-${randomBytes(4).toString('hex')}`;
+    const type = (name: string) => `com.toolsku.${name}`;
+    ({ app } = await start({ MODULES: 'orders' }));
+    // Orders has not recorded the order: marking it reserved fails, retryably, and waits out seconds of backoff.
+    const eventId = await publishToOutbox(db, { type: type('payment.request'), source: 'inventory', subject: orderId }, { orderId, userId: 'shutdown', amount: '5.00', currency: 'USD', method: 'card' });
+    await eventually(async () => expect(await db.query('SELECT count(*)::int AS n FROM events.delivery_failures WHERE event_id = $1', [eventId])).toEqual([{ n: 1 }]));
+
+    // Ended by its own shutdown (Nest re-raises the signal once closed), not by the SIGKILL that follows a grace.
+    expect(await app.kill('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    // Ended unsettled: not marked dispatched (so not dead-lettered either), nor tried again during the shutdown.
+    expect(await db.query('SELECT dispatched_at FROM events.outbox WHERE event_id = $1', [eventId])).toEqual([{ dispatched_at: null }]);
+    expect(await db.query('SELECT count(*)::int AS n FROM events.delivery_failures WHERE event_id = $1', [eventId])).toEqual([{ n: 1 }]);
+
+    ({ app } = await start({ MODULES: 'orders' }));
+    await publishToOutbox(db, { type: type('order.created'), source: 'orders', subject: orderId }, { orderId, userId: 'shutdown', items: [{ sku: 'SKU-001', quantity: 1 }] });
+    await eventually(async () => expect(await db.query('SELECT status FROM orders.orders WHERE id = $1', [orderId])).toEqual([{ status: 'reserved' }]), { timeoutMs: 30_000 });
+  }, 120_000);
 });

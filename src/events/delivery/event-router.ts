@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,7 +28,7 @@ export type { Outcome } from './delivery-journal';
  * retries with backoff, and dead-lettering when the event is poison or retries run out.
  */
 @Injectable()
-export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EventRouter implements OnApplicationBootstrap, OnModuleDestroy {
   private deadLetters?: DeadLetterSink;
   private transport?: EventTransport;
   private readonly queues = new Map<string, DeliveryQueue<Delivery, Outcome>>();
@@ -54,8 +54,10 @@ export class EventRouter implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * Stops waiting out backoffs: a delivery still retrying ends unsettled, so its outbox row is not marked
    * dispatched and is delivered again after the restart (or by another replica when its lease ends).
+   * onModuleDestroy, not beforeApplicationShutdown: Nest calls that hook on the dispatcher (which depends on
+   * this router) first, and the dispatcher waits there for the very deliveries these backoffs hold.
    */
-  beforeApplicationShutdown(): void {
+  onModuleDestroy(): void {
     this.stopping.abort();
   }
 
