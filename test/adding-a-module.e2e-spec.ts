@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ModuleDeclaration } from '../src/events';
 import { MODULE_NAMES, MODULES } from '../src/modules';
 import { bundleEntries } from '../src/split/bundle-entries';
 import { renderDocs } from '../src/split/docs/generate';
+import { COMPOSE_FILE, renderCompose } from '../src/split/manifests/compose';
 import { knativeFiles } from '../src/split/manifests/generate';
 import { SHIPPING } from './fixtures/modules/shipping/shipping.module';
 import { splitProcesses } from './support/kafka/split-topology';
@@ -35,11 +37,22 @@ describe('a module added to the list', () => {
     expect(files['base/kustomization.yaml'][0].images.map((image: { name: string }) => image.name)).toContain('toolsku/order-events-shipping');
   });
 
-  it('is in the event-flow docs and the AsyncAPI document', () => {
+  it('gets a compose service of the split profile, its image built for it alone, started by the documented command', () => {
+    const compose = renderCompose(readFileSync(COMPOSE_FILE, 'utf8'), modules);
+    const { services } = parse(compose, { merge: true });
+    expect(services.shipping).toMatchObject({ profiles: ['split'], build: { dockerfile: 'deploy/compose/Dockerfile', args: { MODULE: 'shipping' } }, environment: { EVENT_TRANSPORT: 'kafka' } });
+    expect(services.shipping.ports).toBeUndefined();
+    expect(compose).toContain(`--profile split up --build ${[...MODULE_NAMES, 'shipping'].join(' ')}\n`);
+  });
+
+  it('is in the event-flow docs, the AsyncAPI document and the README (module table, split command)', () => {
     const docs = renderDocs({ flow: 'flow', readme: join(__dirname, '../README.md'), asyncapi: 'asyncapi' }, modules);
     expect(docs.flow).toContain('shipping');
     expect(docs.flow).toContain('shipment.scheduled');
     expect(Object.keys(parse(docs.asyncapi).channels)).toContain('shipment.scheduled');
+    const readme = docs[join(__dirname, '../README.md')];
+    expect(readme).toContain('| [shipping](src/modules/shipping/README.md) | shipments, courier bookings | `shipment.scheduled` | `payment.result` |');
+    expect(readme).toContain(`--profile split up --build ${[...MODULE_NAMES, 'shipping'].join(' ')}\n`);
   });
 
   it('is one of the test topologies’ processes, its routes behind their gateway', () => {

@@ -1,15 +1,18 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { eventsConfig } from '../src/events/events.config';
 import { kafkaConfig } from '../src/events/transport/kafka/kafka.config';
-import { MODULES } from '../src/modules';
+import { modulesToRun } from '../src/app/bootstrap';
+import { MODULE_NAMES, MODULES } from '../src/modules';
 import { databaseConfig } from '../src/platform/database/database.config';
 import { httpConfig } from '../src/platform/http/http.config';
 import { ingressConfig } from '../src/events/receiver/ingress.config';
 import { customerAuthConfig } from '../src/platform/http/customers/customer-auth.config';
+import { COMPOSE_FILE, COMPOSE_MARKERS, generateCompose, renderCompose } from '../src/split/manifests/compose';
 
 /**
  * No Docker engine runs where the tests do, so docker-compose.yml and the Dockerfile are checked by construction:
@@ -18,7 +21,6 @@ import { customerAuthConfig } from '../src/platform/http/customers/customer-auth
 
 const root = path.resolve(__dirname, '..');
 const SCHEMA_PATH = path.resolve(__dirname, 'fixtures/schemas/compose/compose-spec.json');
-const MODULE_NAMES = ['orders', 'inventory', 'payment', 'notification', 'deadletter'];
 
 type Environment = Record<string, string | number | boolean | null> | string[];
 
@@ -42,9 +44,9 @@ interface ComposeFile {
   [key: string]: unknown;
 }
 
-function loadCompose(): ComposeFile {
+function loadCompose(text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')): ComposeFile {
   // merge: true resolves the `<<: *anchor` keys the file uses to share settings, as Compose itself does.
-  return parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+  return parse(text, { merge: true }) as ComposeFile;
 }
 
 function compileSchema(): ValidateFunction {
@@ -93,6 +95,30 @@ describe('docker-compose.yml', () => {
   const compose = loadCompose();
   const services = Object.entries(compose.services);
   const splitServices = services.filter(([, service]) => service.profiles?.includes('split') && service.build !== undefined);
+
+  it('has the module services src/modules/index.ts declares (npm run manifests writes them, a stale copy fails here)', () => {
+    expect(readFileSync(COMPOSE_FILE, 'utf8')).toEqual(renderCompose(readFileSync(COMPOSE_FILE, 'utf8')));
+    expect(generateCompose({ check: true })).toEqual([]);
+  });
+
+  it('--check names a stale copy and leaves it alone; a write brings the module services back', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'compose-'));
+    const file = path.join(dir, 'docker-compose.yml');
+    try {
+      const committed = readFileSync(COMPOSE_FILE, 'utf8');
+      const stale = committed.replace(/\n {2}deadletter:\n(?: {4}.*\n)+/, '\n');
+      writeFileSync(file, stale);
+      expect(Object.keys(loadCompose(stale).services)).not.toContain('deadletter');
+      expect(generateCompose({ check: true, file }).map((stalePath) => path.basename(stalePath))).toEqual(['docker-compose.yml']);
+      expect(readFileSync(file, 'utf8')).toBe(stale);
+      generateCompose({ file });
+      expect(readFileSync(file, 'utf8')).toBe(committed);
+      writeFileSync(file, committed.replace(COMPOSE_MARKERS.end, ''));
+      expect(() => generateCompose({ file })).toThrow(/lacks the markers/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('is valid against the Compose Specification schema', () => {
     const validate = compileSchema();
@@ -285,9 +311,9 @@ describe('deploy/compose/Dockerfile', () => {
     expect(dockerignore).toEqual(expect.arrayContaining(['.data', 'node_modules', 'dist', '.git']));
   });
 
-  it('defaults MODULE to every module, so an image built without it is the monolith', () => {
-    const arg = final.instructions.find((instruction) => instruction.keyword === 'ARG' && instruction.args.startsWith('MODULE='));
-    expect(arg?.args.slice('MODULE='.length).split(',').sort()).toEqual([...MODULE_NAMES].sort());
+  it('lists no modules: built without MODULE, the image leaves MODULES empty, which runs every module', () => {
+    expect(final.instructions).toContainEqual({ keyword: 'ARG', args: 'MODULE' });
     expect(final.instructions).toContainEqual({ keyword: 'ENV', args: 'MODULES=${MODULE}' });
+    expect(modulesToRun({ MODULES: '' })).toEqual(MODULE_NAMES);
   });
 });

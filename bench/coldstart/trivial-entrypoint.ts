@@ -13,4 +13,4 @@ class IgnoreNotificationsHandler {
 @Module({ controllers: [IgnoreNotificationsHandler] })
 class TrivialModule {}
 
-runModule({ name: 'bench', module: TrivialModule, migrations: [], configs: [], publishes: [], routes: [] }, [NotificationSend.name]);
+runModule({ name: 'bench', owns: 'nothing', module: TrivialModule, migrations: [], configs: [], publishes: [], routes: [] }, [NotificationSend.name]);

@@ -8,7 +8,7 @@ import { defineModule, publishedTypes } from './module-declaration';
 class EmptyModule {}
 
 const Shipped = defineEvent('shipment.scheduled', 'shipping', z.object({}));
-const base = { module: EmptyModule, migrations: [], configs: [], routes: [] };
+const base = { owns: 'nothing', module: EmptyModule, migrations: [], configs: [], routes: [] };
 
 describe('a module declaration', () => {
   it('refuses to publish an event whose source is another module', () => {

@@ -15,11 +15,14 @@ export interface ScalingDefaults {
  * Everything the system knows about a module, declared once beside its Nest module (`<m>.module.ts`) and listed
  * once in src/modules/index.ts. The composition roots run it (the monolith with the others, a split bundle
  * alone) and everything else derives from it: the bus's event type names, the split bundles, the Knative
- * manifests, the compose services, the gateways of the test topologies and the docs (docs/adr/0026).
+ * manifests, the compose services, the gateways of the test topologies and the docs with the README's module
+ * table (docs/adr/0026).
  */
 export interface ModuleDeclaration {
   /** The name MODULES uses, its folder under src/modules, its Knative Service and its compose service. */
   readonly name: string;
+  /** What it owns, in a few words: the README's module table shows it beside what it publishes and consumes. */
+  readonly owns: string;
   readonly module: Type<unknown>;
   readonly migrations: readonly Migration[];
   readonly configs: readonly { namespace: string; schema: z.ZodObject }[];

@@ -25,6 +25,7 @@ export class DeadLetterIntakeModule {}
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
 export const DEADLETTER = defineModule({
   name: 'deadletter',
+  owns: "dead letters (the router's dead-letter sink), replay",
   module: DeadletterModule,
   migrations: deadletterMigrations,
   configs: [],

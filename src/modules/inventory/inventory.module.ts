@@ -22,6 +22,7 @@ export class InventoryModule {}
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
 export const INVENTORY = defineModule({
   name: 'inventory',
+  owns: 'catalog, stock, reservations',
   module: InventoryModule,
   migrations: inventoryMigrations,
   configs: [inventoryConfig],

@@ -33,6 +33,7 @@ export class NotificationModule {}
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
 export const NOTIFICATION = defineModule({
   name: 'notification',
+  owns: 'notifications, channels',
   module: NotificationModule,
   migrations: notificationMigrations,
   configs: [notificationConfig],

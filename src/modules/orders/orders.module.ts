@@ -29,6 +29,7 @@ export class OrdersModule {}
 /** How a composition root runs this module (the monolith with the others, or alone in src/split). */
 export const ORDERS = defineModule({
   name: 'orders',
+  owns: 'orders and their status, the timeline',
   module: OrdersModule,
   migrations: ordersMigrations,
   configs: [ordersConfig],

@@ -22,6 +22,7 @@ export class PaymentModule {}
  */
 export const PAYMENT = defineModule({
   name: 'payment',
+  owns: 'payments, gateway port, simulator',
   module: PaymentModule,
   migrations: paymentMigrations,
   configs: [paymentConfig],

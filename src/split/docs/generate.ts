@@ -3,7 +3,8 @@ import { relative, resolve } from 'node:path';
 import { ModuleDeclaration } from '../../events/module-declaration';
 import { collectPublications, collectSubscriptions, DECLARED_MODULES } from '../manifests/subscriptions';
 import { renderAsyncApi } from './asyncapi';
-import { mermaid, renderEventFlow, withEmbeddedBlock } from './event-flow';
+import { renderEventFlow } from './event-flow';
+import { renderReadme } from './readme';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -14,13 +15,13 @@ export const ASYNCAPI_FILE = resolve(ROOT, 'docs/asyncapi.yaml');
 
 const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Every generated file with its content as the code declares it today (the README with its diagram block). */
+/** Every generated file with its content as the code declares it today (the README with its generated blocks). */
 export function renderDocs({ flow = EVENT_FLOW_FILE, readme = README_FILE, asyncapi = ASYNCAPI_FILE } = {}, modules: readonly ModuleDeclaration[] = DECLARED_MODULES): Record<string, string> {
   const subscriptions = collectSubscriptions(modules);
   const publications = collectPublications(modules);
   return {
     [flow]: renderEventFlow(subscriptions, publications),
-    [readme]: withEmbeddedBlock(readFileSync(readme, 'utf8'), mermaid(subscriptions, publications)),
+    [readme]: renderReadme(readFileSync(readme, 'utf8'), modules, subscriptions, publications),
     [asyncapi]: renderAsyncApi(subscriptions, publications, VERSION),
   };
 }

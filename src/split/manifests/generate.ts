@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Document } from 'yaml';
 import { ModuleDeclaration } from '../../events/module-declaration';
+import { generateCompose } from './compose';
 import { connectionBudget, DEFAULT_POSTGRES_CONNECTIONS } from './connection-budget';
 import { DEAD_LETTER_SERVICE, Manifest, ManifestOptions, NAMESPACE } from './knative';
 import { knativeLayout } from './layout';
@@ -102,12 +103,14 @@ function cliOptions(args: string[]): { dir: string; options: GenerateOptions } {
 if (require.main === module) {
   const check = process.argv.includes('--check');
   try {
-    const changed = generate({ check, ...cliOptions(process.argv.slice(2)) });
+    const { dir, options } = cliOptions(process.argv.slice(2));
+    // A canary is a variant of deploy/knative alone: the compose file has no rollout.
+    const changed = [...generate({ check, dir, options }), ...(options.traffic ? [] : generateCompose({ check }))];
     if (check && changed.length > 0) {
       for (const file of changed) console.error(`${file} is stale: run npm run manifests`);
       process.exit(1);
     }
-    console.log(check ? 'deploy/knative is up to date' : changed.length ? `wrote ${changed.join(', ')}` : 'deploy/knative unchanged');
+    console.log(check ? 'deploy/knative and docker-compose.yml are up to date' : changed.length ? `wrote ${changed.join(', ')}` : 'deploy/knative and docker-compose.yml unchanged');
   } catch (error) {
     usage((error as Error).message);
   }
