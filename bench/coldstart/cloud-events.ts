@@ -22,6 +22,6 @@ export const CLOUD_EVENTS = {
   inventory: binary('order.created', (orderId) => ({ orderId, userId: 'bench', items: [{ sku: 'SKU-003', quantity: 1 }] })),
   payment: binary('payment.request', (orderId) => ({ orderId, userId: 'bench', amount: '1.00', currency: 'USD', method: 'card' })),
   notification: binary('payment.result', (orderId) => ({ orderId, userId: 'bench', status: 'succeeded', amount: '1.00' })),
-  deadletter: binary('payment.request', (orderId) => ({ orderId }), '/dead-letters/intake?subscription=bench', { knativeerrorcode: '500' }),
+  deadletter: binary('payment.request', (orderId) => ({ orderId }), '/dead-letters/intake?subscription=payment-take-payment-when-payment-requested', { knativeerrorcode: '500' }),
   bench: binary('notification.send', (orderId) => ({ userId: 'bench', channel: 'log', title: 'bench', body: 'bench', orderId })),
 } as const;
