@@ -18,7 +18,7 @@ describe('a database outage', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await TcpFaultProxy.inFrontOf(db.url);
-    const env = { LOG_LEVEL: 'fatal', ...TEST_ACCESS, PORT: '0', DATABASE_URL: proxy.urlThrough(db.url), DATABASE_CONNECT_TIMEOUT: 'PT1S', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' };
+    const env = { LOG_LEVEL: 'error', ...TEST_ACCESS, PORT: '0', DATABASE_URL: proxy.urlThrough(db.url), DATABASE_CONNECT_TIMEOUT: 'PT1S', EVENTS_OUTBOX_POLL_INTERVAL: 'PT0.2S' };
     Object.assign(process.env, env);
     running = await startApp();
   });

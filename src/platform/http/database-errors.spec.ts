@@ -28,6 +28,7 @@ describe('databaseErrorOf', () => {
     ['a connection failure', pgError('08006')],
     ['a pool acquire timeout', new Error('timeout exceeded when trying to connect')],
     ['a lost connection', queryFailed(new Error('Connection terminated unexpectedly'))],
+    ['a query on a client closed after its connection was lost', queryFailed(new Error('Client was closed and is not queryable'))],
   ])('maps %s to a 503-kind unavailable with a retry hint, without connection details', (_name, error) => {
     const mapped = databaseErrorOf(error);
     expect(mapped).toBeInstanceOf(DatabaseUnavailableError);

@@ -22,8 +22,9 @@ const REFUSED_VALUE = /^(22...|23502|23503|23514|54000)$/;
 /** SQLSTATEs and socket errors a retry can fix: connection failures (08), shutdown (57P0x), overload, conflicts. */
 const UNAVAILABLE = /^(08...|57P0[1-4]|53300|40001|40P01|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
 
-/** pg and pg-pool raise these without a code: an acquire timeout, a connection lost mid-query. */
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Connection is not established/i;
+/** pg and pg-pool raise these without a code: an acquire timeout, a connection lost mid-query, a query on a client closing after one. */
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Client was closed and is not queryable|Connection is not established/i;
 
 /**
  * The application error a database failure means to a caller, or undefined when it is not one. The driver's
