@@ -103,6 +103,15 @@ export class OrderBook {
    * and the first one (inventory's pricing) stands: no later event overwrites it.
    */
   async advance(orderId: string, to: OrderStatus, total?: { minorUnits: number; currency: string }): Promise<void> {
+    if ((await this.move(orderId, to, total)) > 0) return;
+    await this.mustBeRecorded(orderId);
+    // Recorded by a transaction that committed after the UPDATE began (each statement sees only what committed
+    // before it): move it now, or this step would be acknowledged and lost.
+    await this.move(orderId, to, total);
+  }
+
+  /** The number of rows the step (or the total) changed: 0 when the order has passed it, or is not visible yet. */
+  private async move(orderId: string, to: OrderStatus, total?: { minorUnits: number; currency: string }): Promise<number> {
     const [, moved] = (await this.txHost.tx.query(
       `UPDATE orders.orders
        SET status = CASE WHEN status = ANY($4::text[]) THEN $2 ELSE status END,
@@ -112,7 +121,7 @@ export class OrderBook {
        WHERE id = $1 AND (status = ANY($4::text[]) OR $3::bigint IS NOT NULL)`,
       [orderId, to, total?.minorUnits ?? null, reachableFrom(to), total?.currency ?? null],
     )) as [unknown, number];
-    if (moved === 0) await this.mustBeRecorded(orderId);
+    return moved;
   }
 
   /**
