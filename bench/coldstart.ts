@@ -1,6 +1,6 @@
 /**
  * npm run bench:coldstart [-- --rounds 9 --tp-rounds 3 --seconds 5 --warmup 3 --connections 32 --only start|throughput
- *                            --variant <name>=<dir with <module>/main.js> ... --out .build/coldstart]
+ *                            --variant '<name>=<dir with <module>/main.js>[ <node flag> ...]' ... --out .build/coldstart]
  *
  * What a scale-to-zero Knative Service pays on its first request, per module bundle (dist/split/<module>/main.js),
  * against the peers a Knative user would otherwise pick, measured in one run on one machine, interleaved (every
@@ -19,7 +19,8 @@
  *           peers write the same row
  * Migrations are applied before the first round (`node main.js migrate`): a Service's cold start finds them
  * applied. `--variant` adds another build's bundles (e.g. a baseline, `node scripts/build.mjs --split --out DIR`,
- * then DIR/split) to the same rounds, for paired comparisons. Figures, never assertions.
+ * then DIR/split) to the same rounds, for paired comparisons; node flags after the directory start that variant's
+ * bundles with them (`--variant 'semi4=dist/split --max-semi-space-size=4'`). Figures, never assertions.
  */
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -65,12 +66,21 @@ function servers(databaseUrl: string, appEnv: Record<string, string>): { peers: 
     { name: 'faas-js-runtime', args: [join(ROOT, '.build/bench/peers/faas-function.js')], env: { DATABASE_URL: databaseUrl }, event: CLOUD_EVENTS.bench, reports: 'stdout' },
     { name: 'nest + typeorm', args: [join(ROOT, '.build/bench/peers/nest-receiver/main.js')], env: { DATABASE_URL: databaseUrl }, event: CLOUD_EVENTS.bench, reports: 'stdout' },
   ];
-  const builds: [string, string][] = [['', join(OUT, 'split')], ...values.variant.map((spec) => spec.split('=', 2) as [string, string])];
-  const bundles = builds.flatMap(([variant, dir]) =>
-    MODULES.map((module): ServerUnderTest => ({ name: variant ? `${module} [${variant}]` : module, args: [join(resolve(dir), module, 'main.js')], env: appEnv, event: CLOUD_EVENTS[module], reports: 'ipc' })),
+  const builds: [string, string, string[]][] = [['', join(OUT, 'split'), []], ...values.variant.map(variantBuild)];
+  const bundles = builds.flatMap(([variant, dir, flags]) =>
+    MODULES.map((module): ServerUnderTest => ({ name: variant ? `${module} [${variant}]` : module, args: [...flags, join(resolve(dir), module, 'main.js')], env: appEnv, event: CLOUD_EVENTS[module], reports: 'ipc' })),
   );
   const trivial: ServerUnderTest = { name: 'bundle, trivial handler', args: [join(OUT, 'split/bench/main.js')], env: { ...appEnv, LOG_LEVEL: 'warn' }, event: CLOUD_EVENTS.bench, reports: 'ipc' };
   return { peers, bundles, trivial };
+}
+
+/** `name=DIR[ flag ...]`: a build's bundles and the node flags to start them with. */
+function variantBuild(spec: string): [string, string, string[]] {
+  const [dir, ...flags] = spec
+    .slice(spec.indexOf('=') + 1)
+    .trim()
+    .split(/\s+/);
+  return [spec.slice(0, spec.indexOf('=')), dir, flags];
 }
 
 /** Every server started once per round, the order rotated by one each round. */

@@ -106,6 +106,49 @@ const lazyNestDateFormats = [
 ];
 
 /**
+ * TypeORM's DriverFactory requires all of its 17 drivers when it loads, and every one of them is evaluated at each
+ * cold start (~0.45 MB of the bundle) though the services speak Postgres only (src/platform/database): the
+ * factory is replaced by one that knows Postgres and names it as the only driver for any other type.
+ */
+const POSTGRES_CASE = 'case "postgres":\n                return new PostgresDriver_1.PostgresDriver(dataSource);';
+const typeormPostgresOnly = {
+  name: 'typeorm-postgres-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]typeorm[\\/]driver[\\/]DriverFactory\.js$/ }, async ({ path }) => {
+      if (!(await readFile(path, 'utf8')).includes(POSTGRES_CASE)) throw new Error(`typeorm-postgres-only: ${path} no longer creates a PostgresDriver as expected`);
+      return {
+        contents: `"use strict";
+const { MissingDriverError } = require("../error/MissingDriverError");
+const { PostgresDriver } = require("./postgres/PostgresDriver");
+class DriverFactory {
+  create(dataSource) {
+    if (dataSource.options.type === "postgres") return new PostgresDriver(dataSource);
+    throw new MissingDriverError(dataSource.options.type, ["postgres"]);
+  }
+}
+exports.DriverFactory = DriverFactory;
+`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * zod's `z.locales` requires its ~60 translations of the error messages when zod loads (0.33 MB of the bundle);
+ * the services use the English default (registered by zod itself from its en.cjs), no other: `z.locales` keeps `en`.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.cjs$/ }, async ({ path }) => {
+      if (!(await readFile(path, 'utf8')).includes('require("./en.cjs")')) throw new Error(`zod-english-only: ${path} no longer requires ./en.cjs`);
+      return { contents: 'exports.en = require("./en.cjs");\n', loader: 'js' };
+    });
+  },
+};
+
+/**
  * Bundles each compiled entrypoint (`{ '<name>': '<file>.js' }`) into `outdir/<name>/`: bundle.js, one
  * self-contained file; main.js, the loader (`loader`, the compiled src/split/bundle-loader.js) that runs it;
  * and bundle.js.cache, the V8 code cache the loader starts from, written by running the loader once (ADR 11).
@@ -129,7 +172,7 @@ export async function bundle(entryPoints, outdir, loader) {
     // The output may lie outside the repository (the tests build into a temp dir): resolve packages from ours.
     nodePaths: [join(root, 'node_modules')],
     // Class names are Nest's provider tokens and appear in logs: minify, but keep them.
-    plugins: [typeormCompat, pgOnNode, ...lazyNestDateFormats],
+    plugins: [typeormCompat, typeormPostgresOnly, zodEnglishOnly, pgOnNode, ...lazyNestDateFormats],
     minify: true,
     keepNames: true,
     sourcemap: 'linked',
