@@ -6,7 +6,7 @@
  *   modules            src/modules/<m>/                      talk to each other only through events and index.ts
  *   the event bus      src/events/                           generic: knows no module
  *   the platform       src/platform/                         infrastructure: knows no bus, no module
- *   the shared kernel  src/shared/                           money and the error classes: imports nothing of ours
+ *   the shared kernel  src/kernel/                           money and the error classes: imports nothing of ours
  *
  * SQL is out of depcruise's sight: test/support/schema-ownership.ts checks that only a schema's owner queries it.
  */
@@ -25,7 +25,7 @@ module.exports = {
       name: 'nothing-imports-the-composition-root',
       comment: 'The composition roots sit on top: the modules, the bus, the platform and the kernel never import them.',
       severity: 'error',
-      from: { path: '(^|/)src/(modules|events|platform|shared)/' },
+      from: { path: '(^|/)src/(modules|events|platform|kernel)/' },
       to: { path: ROOTS },
     },
     {
@@ -50,11 +50,11 @@ module.exports = {
       to: { path: '(^|/)src/events/' },
     },
     {
-      name: 'shared-kernel-stands-alone',
+      name: 'kernel-stands-alone',
       comment: 'The shared kernel (money, the error classes) imports only itself and libraries, so every layer may use it.',
       severity: 'error',
-      from: { path: '(^|/)src/shared/' },
-      to: { path: '(^|/)src/', pathNot: '(^|/)src/shared/' },
+      from: { path: '(^|/)src/kernel/' },
+      to: { path: '(^|/)src/', pathNot: '(^|/)src/kernel/' },
     },
     {
       name: 'no-circular',

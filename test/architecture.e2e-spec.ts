@@ -39,7 +39,7 @@ describe('layers and module boundaries', () => {
       ['bus-knows-no-module', 'events/router.ts', 'modules/shipping/index.ts'],
       ['platform-knows-no-module', 'platform/metrics.ts', 'modules/shipping/index.ts'],
       ['platform-knows-no-bus', 'platform/health.ts', 'events/bus.ts'],
-      ['shared-kernel-stands-alone', 'shared/money.ts', 'platform/errors.ts'],
+      ['kernel-stands-alone', 'kernel/money.ts', 'platform/errors.ts'],
       ['no-circular', 'platform/clock.ts', 'platform/timer.ts'],
     ])('%s: %s -> %s', (rule, from, to) => {
       const ofRule = found.filter((violation) => violation.rule.name === rule).map((violation) => ({ from: violation.from, to: violation.to }));

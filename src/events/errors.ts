@@ -1,4 +1,4 @@
-import { AppError } from '../shared/errors';
+import { AppError } from '../kernel/errors';
 
 /** The event is not a valid CloudEvent or its data breaks its schema: retrying cannot help. */
 export class MalformedEventError extends AppError {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CloudEvent } from 'cloudevents';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../kernel/errors';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { eventTraceparent, traceId } from '../../platform/tracing/trace-context';
 import { DeliveryFailures } from './delivery-failures';

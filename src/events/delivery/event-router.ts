@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { ModuleRef } from '@nestjs/core';
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../kernel/errors';
 import { matchesFilter } from '../attribute-filter';
 import { DeliveryMetrics } from '../../platform/metrics/delivery-metrics';
 import { EVENT_CATALOG, EventCatalog } from '../catalog';

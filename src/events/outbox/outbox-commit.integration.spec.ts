@@ -1,5 +1,6 @@
 import { CloudEventV1 } from 'cloudevents';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../test/support/in-transaction';
 import { createTestDatabase, TestDatabase } from '../../../test/support/test-database';
 import { EventsConfig } from '../events.config';
 import { EventsSchema1732500000000 } from '../migrations/1732500000000-events-schema';
@@ -27,25 +28,10 @@ describe('writing a transaction’s published events into the outbox as it commi
 
   beforeEach(() => void (statements.length = 0));
 
-  async function inTransaction(work: (queryRunner: QueryRunner) => Promise<void>): Promise<QueryRunner> {
-    const queryRunner = dataSource.createQueryRunner();
-    await queryRunner.startTransaction();
-    try {
-      await work(queryRunner);
-      await queryRunner.commitTransaction();
-    } catch (error) {
-      await queryRunner.rollbackTransaction();
-      throw error;
-    } finally {
-      await queryRunner.release();
-    }
-    return queryRunner;
-  }
-
   const outbox = () => dataSource.query<{ id: string; event_id: string; attempts: number }[]>('SELECT id, event_id, attempts FROM events.outbox ORDER BY id');
 
   it('writes every event in one statement and hands them over leased, in the order they were published', async () => {
-    const queryRunner = await inTransaction(async (runner) => void unwrittenIn(runner).push(event('a'), event('b'), event('c')));
+    const queryRunner = await inTransaction(dataSource, async (runner) => void unwrittenIn(runner).push(event('a'), event('b'), event('c')));
 
     expect(statements.filter((sql) => sql.includes('INSERT INTO events.outbox'))).toHaveLength(1);
     const rows = await outbox();
@@ -60,7 +46,7 @@ describe('writing a transaction’s published events into the outbox as it commi
   it('writes nothing for a transaction that rolls back', async () => {
     const before = await outbox();
     await expect(
-      inTransaction(async (runner) => {
+      inTransaction(dataSource, async (runner) => {
         unwrittenIn(runner).push(event('lost'));
         throw new Error('the handler failed');
       }),
@@ -71,7 +57,7 @@ describe('writing a transaction’s published events into the outbox as it commi
   });
 
   it('takes back only what a nested transaction published when it rolls back', async () => {
-    await inTransaction(async (runner) => {
+    await inTransaction(dataSource, async (runner) => {
       unwrittenIn(runner).push(event('outer'));
       await runner.startTransaction();
       unwrittenIn(runner).push(event('inner'));

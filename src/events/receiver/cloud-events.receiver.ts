@@ -5,7 +5,7 @@ import { checkpoint } from '../checkpoints';
 import { EventRouter } from '../delivery/event-router';
 import { ApiOperation } from '../../platform/http/api-docs/api-operation';
 import { BackloggedError, DeliveryBacklogFullError, DeliveryTimeoutError, MalformedEventError, UnknownEventTypeError } from '../errors';
-import { AmountNotInCurrencyError } from '../../shared/money';
+import { AmountNotInCurrencyError } from '../../kernel/money';
 import { replayOf } from '../replay-mark';
 import { cloudEventsOf } from './cloud-events-request';
 import { INGRESS_ACCESS, IngressPolicy } from './ingress-policy';

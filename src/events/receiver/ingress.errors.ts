@@ -1,4 +1,4 @@
-import { AppError, UnauthenticatedError } from '../../shared/errors';
+import { AppError, UnauthenticatedError } from '../../kernel/errors';
 
 /** An internal event type (one only its publishing module emits) arrived at POST / from someone other than the Broker. */
 export class EventTypeInternalError extends AppError {

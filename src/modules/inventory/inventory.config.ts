@@ -1,6 +1,6 @@
 import { ConfigType } from '@nestjs/config';
 import { z } from 'zod';
-import { Currency } from '../../shared/money';
+import { Currency } from '../../kernel/money';
 import { defineConfig } from '../../platform/config/define-config';
 
 export const inventoryConfig = defineConfig(

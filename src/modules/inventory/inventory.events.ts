@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
 import { defineEvent } from '../../events';
-import { amountsInCurrency, Currency, MoneyAmount } from '../../shared/money';
+import { amountsInCurrency, Currency, MoneyAmount } from '../../kernel/money';
 
 const StockLine = z.object({ sku: SafeText.min(1), quantity: z.number().int().min(1) });
 

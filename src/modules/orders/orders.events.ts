@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
 import { defineEvent } from '../../events';
-import { amountsInCurrency, Currency, MoneyAmount } from '../../shared/money';
+import { amountsInCurrency, Currency, MoneyAmount } from '../../kernel/money';
 
 /**
  * `order.created`: a customer placed an order. Items carry name and price when the sender knows them

@@ -1,6 +1,6 @@
 import { ConfigType } from '@nestjs/config';
 import { z } from 'zod';
-import { MoneyAmount } from '../../shared/money';
+import { MoneyAmount } from '../../kernel/money';
 import { defineConfig } from '../../platform/config/define-config';
 
 export const paymentConfig = defineConfig(

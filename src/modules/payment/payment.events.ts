@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SafeText } from '../../platform/validation/safe-text';
 import { defineEvent } from '../../events';
-import { amountsInCurrency, Currency, MoneyAmount } from '../../shared/money';
+import { amountsInCurrency, Currency, MoneyAmount } from '../../kernel/money';
 
 /**
  * `payment.result`: the gateway's answer for an order. `failed` carries the reason (declined, over the limit).

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../kernel/errors';
 
 /** A value the database refused (bad encoding, out of range, too long for an index): the request must change. */
 export class DatabaseRefusedValueError extends AppError {

@@ -1,5 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../kernel/errors';
 import { ErrorFilter } from './error.filter';
 
 class BusyError extends AppError {

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
-import { AppError, HTTP_STATUS_BY_KIND, UnauthenticatedError } from '../../shared/errors';
+import { AppError, HTTP_STATUS_BY_KIND, UnauthenticatedError } from '../../kernel/errors';
 import { databaseErrorOf } from './database-errors';
 
 interface ErrorBody {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../kernel/errors';
 import { SafeText } from '../validation/safe-text';
 
 /** Items a list answers with when the request names no `limit`, and the most it may ask for. */

@@ -1,6 +1,6 @@
 import { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../kernel/errors';
 
 export class InvalidRequestError extends AppError {
   readonly code = 'REQUEST_INVALID';

@@ -1,6 +1,6 @@
 import { CloudEvent, CloudEventV1 } from 'cloudevents';
 import type { KafkaMessage } from 'kafkajs';
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 import { EventCatalog, UNREADABLE_RECORD } from '../../catalog';
 import { EventRouter } from '../../delivery/event-router';
 import { LocalSubscription } from '../../delivery/subscription-registry';

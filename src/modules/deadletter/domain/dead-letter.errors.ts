@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 export class DeadLetterNotFoundError extends AppError {
   readonly code = 'DEAD_LETTER_NOT_FOUND';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { toDecimal, toMinorUnits } from '../../../shared/money';
+import { toDecimal, toMinorUnits } from '../../../kernel/money';
 import { InventoryConfig, inventoryConfig } from '../inventory.config';
 import { IncompleteStockItemError, SkuNotFoundError } from './stock.errors';
 import { StockItem } from './stock-item.entity';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 export class SkuNotFoundError extends AppError {
   readonly code = 'SKU_NOT_FOUND';

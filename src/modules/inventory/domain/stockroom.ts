@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EventData, Outbox } from '../../../events';
-import { toDecimal } from '../../../shared/money';
+import { toDecimal } from '../../../kernel/money';
 import type { OrderCreated } from '../../orders';
 import { InventoryConfig, inventoryConfig } from '../inventory.config';
 import { InventoryInsufficient, InventoryReleased, PaymentRequest } from '../inventory.events';

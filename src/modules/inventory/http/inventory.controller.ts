@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { SafeText } from '../../../platform/validation/safe-text';
-import { AmountNotInCurrencyError, MoneyAmount } from '../../../shared/money';
+import { AmountNotInCurrencyError, MoneyAmount } from '../../../kernel/money';
 import { ApiOperation, PUBLIC_ACCESS } from '../../../platform/http/api-docs/api-operation';
 import { ADMIN_ACCESS, AdminGuard } from '../../../platform/http/admin.guard';
 import { ZodPipe } from '../../../platform/http/zod-body.pipe';

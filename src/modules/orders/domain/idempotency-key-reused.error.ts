@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 /** An `Idempotency-Key` sent again with a different request: the first request's order stands, this one is refused. */
 export class IdempotencyKeyReusedError extends AppError {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
+import { inTransaction } from '../../../../test/support/in-transaction';
 import { createTestDatabase, TestDatabase } from '../../../../test/support/test-database';
 import { ordersMigrations } from '../migrations';
 import { OrderBook } from './order-book';
@@ -41,37 +42,23 @@ describe('an order step racing the recording of its order', () => {
     return new OrderBook({ tx: { query } } as never, undefined as never, undefined as never, undefined as never);
   }
 
-  async function inTransaction(work: (step: QueryRunner) => Promise<void>): Promise<void> {
-    const step = dataSource.createQueryRunner();
-    await step.startTransaction();
-    try {
-      await work(step);
-      await step.commitTransaction();
-    } catch (error) {
-      await step.rollbackTransaction();
-      throw error;
-    } finally {
-      await step.release();
-    }
-  }
-
   it('moves an order recorded after the step’s UPDATE began, rather than acknowledging the step and losing it', async () => {
     const orderId = randomUUID();
-    await inTransaction((step) => orderBookIn(step, () => record(orderId)).advance(orderId, 'reserved', PRICED));
+    await inTransaction(dataSource, (step) => orderBookIn(step, () => record(orderId)).advance(orderId, 'reserved', PRICED));
 
     expect(await dataSource.query('SELECT status, total_minor FROM orders.orders WHERE id = $1', [orderId])).toEqual([{ status: 'reserved', total_minor: '500' }]);
   });
 
   it('fails a step for an order not recorded at all, retryably', async () => {
     const orderId = randomUUID();
-    await expect(inTransaction((step) => orderBookIn(step).advance(orderId, 'reserved', PRICED))).rejects.toBeInstanceOf(OrderNotRecordedYetError);
+    await expect(inTransaction(dataSource, (step) => orderBookIn(step).advance(orderId, 'reserved', PRICED))).rejects.toBeInstanceOf(OrderNotRecordedYetError);
   });
 
   it('leaves an order that has passed the step as it is', async () => {
     const orderId = randomUUID();
     await record(orderId);
     await dataSource.query(`UPDATE orders.orders SET status = 'paid', total_minor = 700 WHERE id = $1`, [orderId]);
-    await inTransaction((step) => orderBookIn(step).advance(orderId, 'reserved', PRICED));
+    await inTransaction(dataSource, (step) => orderBookIn(step).advance(orderId, 'reserved', PRICED));
 
     expect(await dataSource.query('SELECT status, total_minor FROM orders.orders WHERE id = $1', [orderId])).toEqual([{ status: 'paid', total_minor: '700' }]);
   });

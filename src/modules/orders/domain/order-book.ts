@@ -3,7 +3,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { EventData, Outbox } from '../../../events';
-import { toDecimal } from '../../../shared/money';
+import { toDecimal } from '../../../kernel/money';
 import { Page, pageOf, PagePosition } from '../../../platform/http/page';
 import { OrderCreated } from '../orders.events';
 import { IdempotencyKeys } from './idempotency-keys';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 export class OrderNotFoundError extends AppError {
   readonly code = 'ORDER_NOT_FOUND';

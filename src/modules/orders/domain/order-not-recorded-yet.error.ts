@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 /** An event refers to an order not recorded here yet: retried with the subscription's backoff, never dropped. */
 export class OrderNotRecordedYetError extends AppError {

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { EventData, Subscribe } from '../../../events';
-import { toMinorUnits } from '../../../shared/money';
+import { toMinorUnits } from '../../../kernel/money';
 import { PaymentResult } from '../../payment';
 import { OrderBook } from '../domain/order-book';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EventData, Outbox } from '../../../events';
-import { toMinorUnits } from '../../../shared/money';
+import { toMinorUnits } from '../../../kernel/money';
 import type { PaymentRequest } from '../../inventory';
 import { PaymentResult } from '../payment.events';
 import { PAYMENT_GATEWAY, PaymentGateway } from './payment-gateway';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 /** The gateway could not answer: transient, so the delivery is retried with backoff. */
 export class GatewayUnavailableError extends AppError {

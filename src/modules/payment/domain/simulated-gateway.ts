@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toMinorUnits } from '../../../shared/money';
+import { toMinorUnits } from '../../../kernel/money';
 import { PaymentConfig, paymentConfig } from '../payment.config';
 import { GatewayUnavailableError } from './gateway-unavailable.error';
 import { ChargeOutcome, ChargeRequest, PaymentGateway } from './payment-gateway';

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { z } from 'zod';
-import type { AppError } from '../../../shared/errors';
+import type { AppError } from '../../../kernel/errors';
 
 /** The OpenAPI security schemes of this API (the document's `components.securitySchemes`). */
 export type SecurityScheme = 'customerJwt' | 'adminToken' | 'eventsIngressToken' | 'brokerOidc';

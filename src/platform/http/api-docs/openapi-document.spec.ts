@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 import { ZodPipe } from '../zod-body.pipe';
 import { ApiAccess, ApiOperation } from './api-operation';
 import { openApiDocument } from './openapi-document';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { z } from 'zod';
-import { HTTP_STATUS_BY_KIND } from '../../../shared/errors';
+import { HTTP_STATUS_BY_KIND } from '../../../kernel/errors';
 import { DatabaseRefusedValueError, DatabaseUnavailableError } from '../database-errors';
 import { InvalidRequestError, ZodPipe } from '../zod-body.pipe';
 import { API_OPERATION, ApiAccess, ApiOperationOptions, ApiResponse, ErrorClass, SecurityScheme } from './api-operation';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppError, HTTP_STATUS_BY_KIND } from '../../../shared/errors';
+import { AppError, HTTP_STATUS_BY_KIND } from '../../../kernel/errors';
 import { ADMIN_ACCESS, AdminGuard } from '../admin.guard';
 import { ApiAccess } from '../api-docs/api-operation';
 import { Caller } from '../customers/caller';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 
 /**
  * Who is calling a customer endpoint, as CustomerGuard found out: a customer (the token's `sub`), an admin

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet } from 'jose';
-import { AppError } from '../../../shared/errors';
+import { AppError } from '../../../kernel/errors';
 import { KeySet, verifiedClaims } from '../jwt';
 
 /** The identity provider's keys could not be fetched: retry later. */

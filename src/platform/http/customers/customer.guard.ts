@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppError, UnauthenticatedError } from '../../../shared/errors';
+import { AppError, UnauthenticatedError } from '../../../kernel/errors';
 import type { ApiAccess } from '../api-docs/api-operation';
 import { AdminGuard } from '../admin.guard';
 import { bearerTokenOf } from '../bearer';

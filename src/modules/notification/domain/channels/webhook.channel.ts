@@ -1,4 +1,4 @@
-import { AppError } from '../../../../shared/errors';
+import { AppError } from '../../../../kernel/errors';
 import { Channel, Message } from './channel';
 import { webhookHeaders } from './webhook-signature';
 
