@@ -67,7 +67,8 @@ describe('deliveries batched into shared transactions', () => {
 
   afterAll(async () => {
     await app?.stop();
-    webhook.close();
+    webhook.closeAllConnections();
+    await new Promise((closed) => webhook.close(closed));
   });
 
   const customers = Array.from({ length: CUSTOMERS }, (_, n) => (n < WEBHOOK_DOWN_FOR ? `unlucky-${n}` : `lucky-${n}`));

@@ -44,7 +44,7 @@ describe('the receivers behind a Knative Broker with OIDC', () => {
   afterAll(async () => {
     await app?.stop();
     sink?.closeAllConnections();
-    sink?.close();
+    await new Promise((closed) => (sink ? sink.close(closed) : closed(undefined)));
     await issuer?.stop();
   });
 

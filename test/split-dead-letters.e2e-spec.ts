@@ -125,7 +125,7 @@ describe('the Broker double', () => {
     } finally {
       await broker.stop();
       subscriber.closeAllConnections();
-      subscriber.close();
+      await new Promise((closed) => subscriber.close(closed));
     }
   });
 });
