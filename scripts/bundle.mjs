@@ -1,5 +1,5 @@
 // esbuild settings shared by `npm run build -- --split` and the cold-start benchmark.
-import { execFileSync } from 'node:child_process';
+import { trainCodeCaches } from './code-cache.mjs';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -151,7 +151,7 @@ const zodEnglishOnly = {
 /**
  * Bundles each compiled entrypoint (`{ '<name>': '<file>.js' }`) into `outdir/<name>/`: bundle.js, one
  * self-contained file; main.js, the loader (`loader`, the compiled src/split/bundle-loader.js) that runs it;
- * and bundle.js.cache, the V8 code cache the loader starts from, written by running the loader once (ADR 11).
+ * and bundle.js.cache, the V8 code cache the loader starts from, trained by ./code-cache.mjs (ADR 11).
  */
 export async function bundle(entryPoints, outdir, loader) {
   const esbuild = require('esbuild');
@@ -191,8 +191,8 @@ export async function bundle(entryPoints, outdir, loader) {
   for (const name of names) {
     copyApiDocsAssets(metafile, join(outdir, name));
     asciiOnly(join(outdir, name, 'bundle.js'));
-    execFileSync(process.execPath, [join(outdir, name, 'main.js'), '--write-code-cache'], { stdio: 'inherit' });
   }
+  await trainCodeCaches(names.map((name) => join(outdir, name)));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
  * the module emits arrives at the HTTP receiver given as K_SINK.
  */
 
+const ROOT = join(__dirname, '..');
 const TYPE = (name: string) => `com.toolsku.${name}`;
 
 interface Contract {
@@ -235,6 +237,25 @@ describe('each built bundle keeps the Knative contract', () => {
       writeFileSync(join(copy, 'split/payment/bundle.js.cache'), 'not a V8 code cache');
       await payment.start();
       expect(payment.output.join('')).toContain('bundle.js.cache was rejected');
+    } finally {
+      await payment.stop();
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("trains a code cache as the image's code-cache stage does, from the trainer, the bundle and PGlite alone", async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'split-trained-cache-'));
+    const payment = new BundleProcess('payment', copy, { DATABASE_URL: db.url, K_SINK: sink.url });
+    try {
+      mkdirSync(join(copy, 'split/payment'), { recursive: true });
+      for (const file of ['main.js', 'bundle.js']) copyFileSync(join(build.dir, 'split/payment', file), join(copy, 'split/payment', file));
+      copyFileSync(join(ROOT, 'scripts/code-cache.mjs'), join(copy, 'code-cache.mjs'));
+      mkdirSync(join(copy, 'node_modules'));
+      symlinkSync(join(ROOT, 'node_modules/@electric-sql'), join(copy, 'node_modules/@electric-sql'));
+      execFileSync(process.execPath, ['code-cache.mjs', 'split/payment'], { cwd: copy, env: { PATH: process.env.PATH }, stdio: 'pipe', timeout: 120_000 });
+      expect(statSync(join(copy, 'split/payment/bundle.js.cache')).size).toBeGreaterThan(2 ** 20);
+      await payment.start();
+      expect(payment.output.join('')).not.toContain('was rejected');
     } finally {
       await payment.stop();
       rmSync(copy, { recursive: true, force: true });

@@ -32,6 +32,8 @@ export function runModule(module: ModuleDeclaration, eventTypes: readonly string
 
 function started(running: RunningApp): void {
   reportListening(running);
+  // A last-resort collection flushes bytecode, which a code cache in training must keep (./bundle-loader.ts).
+  if (process.argv.includes('--train-code-cache')) return;
   void collectStartGarbageWhenIdle(running.app.getHttpServer()).then(({ ms, rssBefore, rssAfter }) =>
     new Logger('Startup').debug({ msg: `collected the start's garbage in ${ms.toFixed(0)} ms: RSS ${mb(rssBefore)} -> ${mb(rssAfter)} MB`, ms, rss_before: rssBefore, rss_after: rssAfter }),
   );
