@@ -190,8 +190,8 @@ export async function bundle(entryPoints, outdir, loader) {
   });
   for (const name of names) {
     copyApiDocsAssets(metafile, join(outdir, name));
-    asciiOnly(join(outdir, name, 'bundle.js'));
-    namesOnNamedFunctionsOnly(join(outdir, name, 'bundle.js'));
+    const file = join(outdir, name, 'bundle.js');
+    writeFileSync(file, namesOnNamedFunctionsOnly(asciiOnly(readFileSync(file, 'utf8')), file));
   }
   await trainCodeCaches(names.map((name) => join(outdir, name)));
 }
@@ -215,10 +215,8 @@ function copyApiDocsAssets(metafile, dir) {
  * UTF-8 decode at every cold start. An escape means the same character in all of these places (the source
  * map's columns after one, on its line, are five off: there are two, in ansis and light-my-request).
  */
-function asciiOnly(file) {
-  const source = readFileSync(file, 'utf8');
-  const ascii = source.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (ascii !== source) writeFileSync(file, ascii);
+function asciiOnly(source) {
+  return source.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -227,11 +225,9 @@ function asciiOnly(file) {
  * functions with a prototype (classes, `function`s), whose names Nest, TypeORM and the logs read; arrow functions
  * keep their minified names (receiver throughput +3 to +8%, paired, docs/performance.md).
  */
-function namesOnNamedFunctionsOnly(file) {
-  const source = readFileSync(file, 'latin1');
-  const helper = /(\w+)=\((\w+),(\w+)\)=>(\w+)\(\2,"name",\{value:\3,configurable:!0\}\)/;
-  const found = source.match(helper);
+function namesOnNamedFunctionsOnly(source, file) {
+  const found = source.match(/(\w+)=\((\w+),(\w+)\)=>(\w+)\(\2,"name",\{value:\3,configurable:!0\}\)/);
   if (!found) throw new Error(`${file}: esbuild's __name helper no longer reads as expected`);
   const [whole, name, target, value, define] = found;
-  writeFileSync(file, source.replace(whole, `${name}=(${target},${value})=>Object.hasOwn(${target},"prototype")?${define}(${target},"name",{value:${value},configurable:!0}):${target}`), 'latin1');
+  return source.replace(whole, `${name}=(${target},${value})=>Object.hasOwn(${target},"prototype")?${define}(${target},"name",{value:${value},configurable:!0}):${target}`);
 }
