@@ -3,7 +3,6 @@ import { ConfigModule } from '@nestjs/config';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClsModule } from 'nestjs-cls';
 import type { IncomingMessage } from 'node:http';
 import * as pg from 'pg';
 import { TRACEPARENT_KEY } from '../tracing/trace-scope';
@@ -14,6 +13,7 @@ import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
 import { PreparedStatements, preparingClient } from './prepared-statements';
 import { schemaBehindMessage, SchemaVersion } from './schema-version';
+import { requestContextModule } from './request-context';
 
 export type Migration = new () => object;
 
@@ -70,7 +70,7 @@ export class DatabaseModule {
             return dataSource;
           },
         }),
-        ClsModule.forRoot({
+        requestContextModule({
           global: true,
           middleware: {
             mount: true,
