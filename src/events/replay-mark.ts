@@ -10,7 +10,8 @@ export function markedForReplay<E extends object>(event: E, subscription: string
 
 /** The event as it was published, and the one subscription it is replayed to (undefined: every subscriber). */
 export function replayOf(event: CloudEvent<unknown>): { event: CloudEvent<unknown>; replayTo?: string } {
+  // Extensions are the event's own properties: an unmarked event (nearly all) is passed on without a copy.
+  if ((event as unknown as Record<string, unknown>)[REPLAY_TO] === undefined) return { event };
   const { [REPLAY_TO]: replayTo, ...original } = event.toJSON();
-  if (replayTo === undefined) return { event };
   return { event: new CloudEvent(original as unknown as CloudEventV1<unknown>, false), replayTo: String(replayTo) };
 }
