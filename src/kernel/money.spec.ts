@@ -18,6 +18,21 @@ describe('money', () => {
     expect([minorDigits('USD'), minorDigits('JPY'), minorDigits('BHD'), minorDigits('KWD')]).toEqual([2, 0, 3, 3]);
   });
 
+  it('answers as ICU does (Intl.NumberFormat) for every three-letter code, in either case', () => {
+    const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+    const codes = letters.flatMap((a) => letters.flatMap((b) => letters.map((c) => a + b + c)));
+    const icu = (code: string) => new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits;
+    expect(codes.filter((code) => minorDigits(code) !== icu(code))).toEqual([]);
+    expect([minorDigits('jpy'), minorDigits('Bhd')]).toEqual([icu('jpy'), icu('Bhd')]);
+  });
+
+  it('refuses what is not a currency code, as Intl does', () => {
+    for (const code of ['US', 'USDX', '', 'U$D']) {
+      expect(() => new Intl.NumberFormat('en', { style: 'currency', currency: code })).toThrow(RangeError);
+      expect(() => minorDigits(code)).toThrow(RangeError);
+    }
+  });
+
   it.each([
     ['USD', '19.99', 1999, '19.99'],
     ['USD', '29.9', 2990, '29.90'],

@@ -4,7 +4,7 @@ import { AppError } from './errors';
 /**
  * Money travels in events as a decimal string ("59.98", "1200", "1.250") and is computed as integer minor
  * units of its currency: never as a binary float. How many fraction digits a currency has (USD 2, JPY 0,
- * BHD 3) is ISO 4217's, as the runtime's ICU data carries it (Intl.NumberFormat). JSON numbers are accepted
+ * BHD 3) is ISO 4217's, as ICU's data carries it (a copy below). JSON numbers are accepted
  * on the way in (the reference Order shape uses them) only when their shortest text form is such a decimal.
  */
 const DECIMAL = /^(0|[1-9]\d{0,12})(\.\d{1,4})?$/;
@@ -22,16 +22,24 @@ export const MoneyAmount = z
 
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"');
 
-const digitsByCurrency = new Map<string, number>();
+/**
+ * The codes whose minor units are not 2, as ICU 78.3 (CLDR 48, Node 24) answers: money.spec.ts holds this to
+ * Intl.NumberFormat for every three-letter code, so an ICU update that moves one fails the suite. A table
+ * rather than Intl at run time: a process's first Intl.NumberFormat loads ICU's number data, ~10 ms of a
+ * Service's cold start (docs/performance.md).
+ */
+const MINOR_DIGITS_NOT_TWO = new Map<string, number>([
+  ...['ADP', 'AFN', 'ALL', 'BIF', 'BYR', 'CLP', 'COP', 'DJF', 'ESP', 'GNF', 'HUF', 'IDR', 'IQD', 'IRR', 'ISK', 'ITL'].map((code) => [code, 0] as const),
+  ...['JPY', 'KMF', 'KPW', 'KRW', 'LAK', 'LBP', 'LUF', 'MGA', 'MGF', 'MMK', 'MRO', 'PKR', 'PYG', 'RWF', 'SLL', 'SOS'].map((code) => [code, 0] as const),
+  ...['STD', 'SYP', 'TMM', 'TRL', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF', 'YER', 'ZMK', 'ZWD'].map((code) => [code, 0] as const),
+  ...['BHD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((code) => [code, 3] as const),
+  ...['CLF', 'UYW'].map((code) => [code, 4] as const),
+]);
 
-/** The currency's minor-unit digits (ISO 4217): 2 for USD, 0 for JPY, 3 for BHD. */
+/** The currency's minor-unit digits (ISO 4217, as ICU has them): 2 for USD, 0 for JPY, 3 for BHD. */
 export function minorDigits(currency: string): number {
-  let digits = digitsByCurrency.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits!;
-    digitsByCurrency.set(currency, digits);
-  }
-  return digits;
+  if (!/^[A-Za-z]{3}$/.test(currency)) throw new RangeError(`not a currency code: ${currency}`);
+  return MINOR_DIGITS_NOT_TWO.get(currency.toUpperCase()) ?? 2;
 }
 
 /** The amount in minor units; fraction digits past the currency's are allowed only as zeros ("100.00" JPY is 100). */
