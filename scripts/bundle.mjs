@@ -220,11 +220,9 @@ function asciiOnly(source) {
 }
 
 /**
- * keepNames makes esbuild call its `__name` helper on every named function as it is created, a defineProperty
- * that was ~7% of a receiver's CPU: closures made per request (rxjs, Nest, Fastify). The helper is narrowed to
- * capitalized functions with a prototype: classes and constructors, whose names Nest, TypeORM and the logs
- * read. Other functions keep their minified names: arrows (receiver throughput +3 to +8%), then camelCase
- * `function`s, ES5 libraries' closures (the helper fell from ~5% of the CPU to ~1%; docs/performance.md).
+ * keepNames makes esbuild call its `__name` helper, a defineProperty, on every named function as it is created,
+ * closures made per request included. Only classes and constructors (capitalized, with a prototype) need their
+ * names, for Nest, TypeORM and the logs; the rest keep their minified ones (docs/performance.md, issue 23).
  */
 function namesOnClassesOnly(source, file) {
   const found = source.match(/(\w+)=\((\w+),(\w+)\)=>(\w+)\(\2,"name",\{value:\3,configurable:!0\}\)/);

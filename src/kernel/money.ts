@@ -29,12 +29,15 @@ export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code
  * Service's cold start (docs/performance.md).
  */
 const MINOR_DIGITS_NOT_TWO = new Map<string, number>([
-  ...['ADP', 'AFN', 'ALL', 'BIF', 'BYR', 'CLP', 'COP', 'DJF', 'ESP', 'GNF', 'HUF', 'IDR', 'IQD', 'IRR', 'ISK', 'ITL'].map((code) => [code, 0] as const),
-  ...['JPY', 'KMF', 'KPW', 'KRW', 'LAK', 'LBP', 'LUF', 'MGA', 'MGF', 'MMK', 'MRO', 'PKR', 'PYG', 'RWF', 'SLL', 'SOS'].map((code) => [code, 0] as const),
-  ...['STD', 'SYP', 'TMM', 'TRL', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF', 'YER', 'ZMK', 'ZWD'].map((code) => [code, 0] as const),
-  ...['BHD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((code) => [code, 3] as const),
-  ...['CLF', 'UYW'].map((code) => [code, 4] as const),
+  ...digits(0, 'ADP AFN ALL BIF BYR CLP COP DJF ESP GNF HUF IDR IQD IRR ISK ITL JPY KMF KPW KRW LAK LBP LUF MGA MGF MMK'),
+  ...digits(0, 'MRO PKR PYG RWF SLL SOS STD SYP TMM TRL UGX UYI VND VUV XAF XOF XPF YER ZMK ZWD'),
+  ...digits(3, 'BHD JOD KWD LYD OMR TND'),
+  ...digits(4, 'CLF UYW'),
 ]);
+
+function digits(count: number, codes: string): [string, number][] {
+  return codes.split(' ').map((code) => [code, count]);
+}
 
 /** The currency's minor-unit digits (ISO 4217, as ICU has them): 2 for USD, 0 for JPY, 3 for BHD. */
 export function minorDigits(currency: string): number {

@@ -12,8 +12,8 @@ import { durationMs } from '../config/duration';
 import { DatabaseConfig, databaseConfig } from './database.config';
 import { migrate } from './migrate';
 import { PreparedStatements, preparingClient } from './prepared-statements';
-import { schemaBehindMessage, SchemaVersion } from './schema-version';
 import { requestContextModule } from './request-context';
+import { schemaBehindMessage, SchemaVersion } from './schema-version';
 
 export type Migration = new () => object;
 

@@ -34,7 +34,7 @@ export function requestLogOptions(level: LogLevel): Options<IncomingMessage, Ser
   return {
     ...logOptions(level),
     // Lines logged while a request is handled carry its whole `req`, not a `reqId`: one child logger per request
-    // instead of two, a child of a child being ~5% of a delivery's CPU (docs/performance.md).
+    // instead of two, a child of a child being ~8% of a delivery's CPU (docs/performance.md).
     quietReqLogger: false,
     // Nest's Fastify middleware may rewrite `url`; `originalUrl` keeps the path asked for.
     autoLogging: { ignore: (request) => UNLOGGED_PATHS.has(pathOf(request as IncomingMessage & { originalUrl?: string })) },
